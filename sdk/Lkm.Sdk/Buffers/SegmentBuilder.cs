@@ -1,0 +1,120 @@
+using System.Buffers;
+
+namespace Lkm.Sdk.Buffers;
+
+/// <summary>
+/// Accumulates muxed bytes for one merge-write window in a pooled array and hands it out as a
+/// <see cref="Segment"/>. Not thread safe: owned by one trans stream on its source's event loop.
+/// </summary>
+public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
+{
+    private const int MinimumSize = 4096;
+    private byte[] _array;
+    private int _written;
+    private bool _startsWithKeyFrame;
+    private long _startDts;
+    private long _endDts;
+    private bool _hasMedia;
+
+    public SegmentBuilder(int initialSize = 64 * 1024)
+    {
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, MinimumSize));
+    }
+
+    public int WrittenCount => _written;
+
+    public bool IsEmpty => _written == 0;
+
+    public bool HasMedia => _hasMedia;
+
+    /// <summary>Decode timestamp of the first frame written since the last <see cref="Complete"/>.</summary>
+    public long StartDts => _startDts;
+
+    public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
+
+    /// <summary>Records that a media frame is being written, so the segment knows its time span.</summary>
+    public void MarkFrame(long dts, bool startsGop)
+    {
+        if (!_hasMedia)
+        {
+            _hasMedia = true;
+            _startDts = dts;
+            _startsWithKeyFrame = startsGop;
+        }
+
+        _endDts = dts;
+    }
+
+    public void Advance(int count)
+    {
+        if (count < 0 || _written + count > _array.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        _written += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _array.AsMemory(_written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _array.AsSpan(_written);
+    }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        _written += bytes.Length;
+    }
+
+    /// <summary>Returns what was written as a segment (one reference, owned by the caller) and starts a new one.</summary>
+    public Segment Complete()
+    {
+        // Hand over the current array and rent a fresh one of the same size: no copy of media bytes.
+        var segment = new Segment(_array, _written, _hasMedia, _startsWithKeyFrame, _startDts, _endDts);
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length, MinimumSize));
+        _written = 0;
+        _hasMedia = false;
+        _startsWithKeyFrame = false;
+        return segment;
+    }
+
+    public void Reset()
+    {
+        _written = 0;
+        _hasMedia = false;
+        _startsWithKeyFrame = false;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = [];
+        _written = 0;
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        if (sizeHint < 1)
+        {
+            sizeHint = 1;
+        }
+
+        if (_array.Length - _written >= sizeHint)
+        {
+            return;
+        }
+
+        int newSize = Math.Max(_array.Length * 2, _written + sizeHint);
+        var bigger = ArrayPool<byte>.Shared.Rent(newSize);
+        _array.AsSpan(0, _written).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = bigger;
+    }
+}

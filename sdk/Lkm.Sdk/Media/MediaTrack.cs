@@ -1,0 +1,38 @@
+namespace Lkm.Sdk.Media;
+
+/// <summary>
+/// One elementary stream of a source. Timestamps of its packets are in milliseconds.
+/// <see cref="CodecConfig"/> holds the codec's out-of-band configuration in its FLV/MP4 form:
+/// AVCDecoderConfigurationRecord (H.264), HEVCDecoderConfigurationRecord (H.265),
+/// AudioSpecificConfig (AAC); empty for codecs without one (G.711, MP3).
+/// </summary>
+public sealed record MediaTrack
+{
+    public required CodecId Codec { get; init; }
+
+    public MediaType MediaType => Codec.MediaType();
+
+    /// <summary>Index of the track in its source (assigned by the hub, in the order tracks were added).</summary>
+    public int Index { get; init; }
+
+    public ReadOnlyMemory<byte> CodecConfig { get; init; }
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    public int SampleRate { get; init; }
+
+    public int Channels { get; init; }
+
+    /// <summary>Bits per sample for PCM-like codecs (G.711: 8); 16 otherwise.</summary>
+    public int SampleSize { get; init; } = 16;
+
+    /// <summary>True when two tracks can be continued into each other by a resumed publisher.</summary>
+    public bool IsCompatibleWith(MediaTrack other) =>
+        Codec == other.Codec && (MediaType == MediaType.Video || (SampleRate == other.SampleRate && Channels == other.Channels));
+
+    public override string ToString() => MediaType == MediaType.Video
+        ? $"{Codec.Name()} {Width}x{Height}"
+        : $"{Codec.Name()} {SampleRate} Hz {Channels} ch";
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using Lkm.Sdk.Streaming;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Sdk.Plugins;
+
+/// <summary>What the host gives a plugin.</summary>
+public interface IPluginContext
+{
+    /// <summary>The plugin's section of lkm.yaml (<c>plugins: { name: {...} }</c>).</summary>
+    IPluginConfig Config { get; }
+
+    ILoggerFactory LoggerFactory { get; }
+
+    IStreamHub Hub { get; }
+
+    /// <summary>
+    /// Listens on TCP; the host owns the listening socket (so a new plugin version can take it over)
+    /// and calls <paramref name="onConnection"/> for each accepted socket. The plugin owns the socket.
+    /// </summary>
+    IAsyncDisposable ListenTcp(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection);
+
+    /// <summary>
+    /// Serves HTTP requests (and WebSocket upgrades) on the host's HTTP port whose path ends with
+    /// <paramref name="pathSuffix"/> (e.g. <c>.flv</c>). The handler gets the path without the leading '/'.
+    /// </summary>
+    void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler);
+
+    void AddTransStreamFactory(ITransStreamFactory factory);
+
+    /// <summary>The host's send-queue bounds for players, from lkm.yaml.</summary>
+    SinkQueueLimits SinkQueueLimits { get; }
+
+    /// <summary>Cancelled when the host shuts down.</summary>
+    CancellationToken ShuttingDown { get; }
+}
+
+/// <summary>
+/// A plugin's config section. Every key a plugin reads is marked known; keys that no plugin read are
+/// reported by the host as unknown, with file, line and column.
+/// </summary>
+public interface IPluginConfig
+{
+    /// <summary>Reads a scalar as int/long/bool/string/double/TimeSpan; a bad value throws a config error naming the key and position.</summary>
+    T Get<T>(string key, T defaultValue);
+
+    IReadOnlyList<string> GetList(string key);
+}

@@ -1,0 +1,32 @@
+using Lkm.Sdk.Media;
+
+namespace Lkm.Sdk.Streaming;
+
+/// <summary>
+/// The ingest side of one live stream. Calls come from the plugin's session (one thread at a time);
+/// they only post to the source's event loop and never block on players.
+/// </summary>
+public interface IPublisher : IAsyncDisposable
+{
+    string StreamId { get; }
+
+    /// <summary>Signalled when the host ends the publish (API close, timeout, shutdown): the plugin closes the connection.</summary>
+    CancellationToken Closed { get; }
+
+    /// <summary>Adds a track and returns its index. A track may be added late (e.g. audio starting after video).</summary>
+    int AddTrack(MediaTrack track);
+
+    /// <summary>Updates a track's codec config (e.g. a new sequence header mid-stream).</summary>
+    void UpdateTrack(MediaTrack track);
+
+    /// <summary>Says the track set is known; players waiting for the stream are attached.</summary>
+    void TracksComplete();
+
+    void SetMetadata(StreamMetadata metadata);
+
+    /// <summary>Hands one packet to the source; the source retains what it keeps. The caller still releases its own reference.</summary>
+    void Write(in MediaPacket packet);
+
+    /// <summary>Counts received protocol bytes for statistics.</summary>
+    void AddBytesReceived(long count);
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using Lkm.Sdk.Buffers;
+
+namespace Lkm.Sdk.Streaming;
+
+/// <summary>
+/// One player connection. Owned by the plugin; the host's source loop hands it segments through
+/// <see cref="TrySend"/>, which never blocks. Derive from <see cref="SinkBase"/> for the bounded
+/// queue and gather-write loop.
+/// </summary>
+public interface ISink
+{
+    string Id { get; }
+
+    /// <summary>Protocol as players and the API see it: <c>rtmp</c>, <c>flv</c>, <c>ws-flv</c>, ...</summary>
+    string Protocol { get; }
+
+    /// <summary>Name of the trans stream whose segments this sink writes (<c>flv</c> serves both HTTP-FLV and WS-FLV).</summary>
+    string TransProtocol { get; }
+
+    EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Queues a segment (retaining it). False when the player is too far behind: the host then closes it.</summary>
+    bool TrySend(Segment segment);
+
+    /// <summary>Closes the connection (idempotent). The reason is logged.</summary>
+    void Close(string reason);
+
+    /// <summary>Completes when the connection is gone.</summary>
+    Task Completion { get; }
+
+    long BytesSent { get; }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Threading.Channels;
+using Lkm.Sdk.Buffers;
+
+namespace Lkm.Sdk.Streaming;
+
+/// <summary>Bounds of a player's send queue. A player further behind than either bound is disconnected.</summary>
+public sealed record SinkQueueLimits
+{
+    public static readonly SinkQueueLimits Default = new();
+
+    /// <summary>Most bytes waiting to be sent.</summary>
+    public int MaxQueuedBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Most media time (ms) between the newest queued segment and the last one sent.</summary>
+    public int MaxLagMs { get; init; } = 10_000;
+}
+
+/// <summary>
+/// A player connection with a bounded, lock-free send queue drained by one writer loop that hands
+/// every available segment to <see cref="WriteAsync"/> at once (one gather write per wake-up).
+/// The source loop only calls <see cref="TrySend"/>, which never blocks.
+/// </summary>
+public abstract class SinkBase : ISink
+{
+    private static long s_nextId;
+    private readonly Channel<Segment> _queue = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly SinkQueueLimits _limits;
+    private long _queuedBytes;
+    private long _lastSentDts = -1;
+    private long _bytesSent;
+    private int _closed;
+
+    protected SinkBase(string protocol, string transProtocol, EndPoint? remoteEndPoint, SinkQueueLimits? limits = null)
+    {
+        Protocol = protocol;
+        TransProtocol = transProtocol;
+        RemoteEndPoint = remoteEndPoint;
+        _limits = limits ?? SinkQueueLimits.Default;
+        Id = $"{protocol}-{Interlocked.Increment(ref s_nextId)}";
+    }
+
+    public string Id { get; }
+
+    public string Protocol { get; }
+
+    public string TransProtocol { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public Task Completion => _completion.Task;
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public string? CloseReason { get; private set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Cancelled when the sink closes; pass it to socket operations.</summary>
+    protected CancellationToken Closing => _closing.Token;
+
+    public bool TrySend(Segment segment)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        long queued = Interlocked.Add(ref _queuedBytes, segment.Length);
+        if (segment.IsMedia)
+        {
+            long sent = Volatile.Read(ref _lastSentDts);
+            if (sent < 0 || queued == segment.Length)
+            {
+                // Nothing of ours is pending: the player is caught up to this segment.
+                Volatile.Write(ref _lastSentDts, segment.StartDts);
+            }
+            else if (segment.EndDts - sent > _limits.MaxLagMs)
+            {
+                Interlocked.Add(ref _queuedBytes, -segment.Length);
+                return false;
+            }
+        }
+
+        if (queued > _limits.MaxQueuedBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -segment.Length);
+            return false;
+        }
+
+        segment.Retain();
+        if (!_queue.Writer.TryWrite(segment))
+        {
+            Interlocked.Add(ref _queuedBytes, -segment.Length);
+            segment.Release();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the writer loop until the sink closes. The plugin awaits it for the life of the connection.</summary>
+    public async Task RunAsync()
+    {
+        var batch = new List<Segment>(16);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(Closing).ConfigureAwait(false))
+            {
+                while (batch.Count < 256 && reader.TryRead(out var segment))
+                {
+                    batch.Add(segment);
+                }
+
+                try
+                {
+                    await WriteAsync(batch, Closing).ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var segment in batch)
+                    {
+                        Interlocked.Add(ref _queuedBytes, -segment.Length);
+                        Interlocked.Add(ref _bytesSent, segment.Length);
+                        if (segment.IsMedia)
+                        {
+                            Volatile.Write(ref _lastSentDts, segment.EndDts);
+                        }
+
+                        segment.Release();
+                    }
+
+                    batch.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (Closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (IsConnectionError(ex))
+        {
+            Close("connection lost: " + ex.Message);
+        }
+        finally
+        {
+            Close(CloseReason ?? "finished");
+            while (reader.TryRead(out var left))
+            {
+                Interlocked.Add(ref _queuedBytes, -left.Length);
+                left.Release();
+            }
+
+            _completion.TrySetResult();
+        }
+    }
+
+    public void Close(string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        CloseReason = reason;
+        _queue.Writer.TryComplete();
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (AggregateException)
+        {
+        }
+
+        OnClosed(reason);
+    }
+
+    /// <summary>Writes a batch of segments in order, as one gather write where the transport allows.</summary>
+    protected abstract ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken);
+
+    /// <summary>Called once when the sink closes: abort the transport here so a blocked write ends.</summary>
+    protected virtual void OnClosed(string reason)
+    {
+    }
+
+    private static bool IsConnectionError(Exception ex) =>
+        ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException
+        || ex is OperationCanceledException
+        || ex.GetType().Name is "ConnectionResetException" or "ConnectionAbortedException" or "WebSocketException";
+}
