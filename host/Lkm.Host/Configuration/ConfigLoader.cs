@@ -1,0 +1,147 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Lkm.Host.Configuration;
+
+/// <summary>Reads and validates lkm.yaml, applying <c>--set key.path=value</c> overrides from the command line.</summary>
+public static class ConfigLoader
+{
+    public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ConfigException(path, 0, 0, "config file not found");
+        }
+
+        return Parse(File.ReadAllText(fullPath), fullPath, overrides);
+    }
+
+    public static LkmConfig Parse(string yaml, string fileName, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException(fileName, ex.Start.Line, ex.Start.Column, ex.InnerException?.Message ?? ex.Message);
+        }
+
+        YamlMappingNode rootNode = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode switch
+        {
+            YamlMappingNode map => map,
+            YamlScalarNode { Value: null or "" } => new YamlMappingNode(),
+            var other => throw new ConfigException(fileName, other.Start.Line, other.Start.Column, "the top level must be a mapping of sections"),
+        };
+
+        foreach (var (key, value) in overrides ?? [])
+        {
+            ApplyOverride(rootNode, key, value);
+        }
+
+        var root = new YamlSection(fileName, "", rootNode);
+        var server = root.Section("server");
+        var log = root.Section("log");
+        var plugins = root.Section("plugins");
+        var defaults = root.Section("defaults");
+
+        var config = new LkmConfig
+        {
+            FilePath = fileName,
+            Root = root,
+            Server = new ServerConfig
+            {
+                Http = server.GetInt("http", 8080, 0, 65535),
+                Listen = server.GetString("listen", "0.0.0.0"),
+                PublicIp = server.GetString("public_ip", "127.0.0.1"),
+            },
+            Log = new LogConfig
+            {
+                Level = log.GetEnum("level", "info", LogLevels),
+                File = log.GetString("file", ""),
+                MaxFileSize = log.GetSize("max_file_size", 10 * 1024 * 1024),
+                MaxFiles = log.GetInt("max_files", 5, 1, 1000),
+            },
+            Plugins = new PluginsConfig
+            {
+                Dir = plugins.GetString("dir", "plugins"),
+                Sections = plugins.Keys.Where(k => k != "dir").ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
+            },
+            Defaults = ReadDefaults(defaults),
+        };
+
+        if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
+        {
+            throw root.Section("server").Error("listen", $"'server.listen' must be an IP address, not '{config.Server.Listen}'");
+        }
+
+        server.EnsureNoUnknownKeys();
+        log.EnsureNoUnknownKeys();
+        plugins.EnsureNoUnknownKeys();
+        defaults.EnsureNoUnknownKeys();
+        root.EnsureNoUnknownKeys();
+        return config;
+    }
+
+    private static StreamDefaults ReadDefaults(YamlSection s)
+    {
+        var d = new StreamDefaults
+        {
+            GopCache = s.GetBool("gop_cache", true),
+            MergeWrite = s.GetDuration("merge_write", TimeSpan.FromMilliseconds(350)),
+            ResumeWindow = s.GetDuration("resume_window", TimeSpan.FromSeconds(10)),
+            WaitTimeout = s.GetDuration("wait_timeout", TimeSpan.FromSeconds(30)),
+            ProbeTimeout = s.GetDuration("probe_timeout", TimeSpan.FromSeconds(3)),
+            PlayerMaxLag = s.GetDuration("player_max_lag", TimeSpan.FromSeconds(10)),
+            PlayerMaxQueue = s.GetSize("player_max_queue", 16 * 1024 * 1024),
+        };
+        if (d.MergeWrite > TimeSpan.FromSeconds(5))
+        {
+            throw s.Error("merge_write", "'defaults.merge_write' must be at most 5s");
+        }
+
+        if (d.PlayerMaxQueue < 64 * 1024 || d.PlayerMaxQueue > int.MaxValue)
+        {
+            throw s.Error("player_max_queue", "'defaults.player_max_queue' must be between 64KB and 2GB");
+        }
+
+        if (d.PlayerMaxLag < TimeSpan.FromMilliseconds(500))
+        {
+            throw s.Error("player_max_lag", "'defaults.player_max_lag' must be at least 500ms");
+        }
+
+        return d;
+    }
+
+    /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
+    private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)
+    {
+        string[] parts = dottedKey.Split('.', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw new ConfigException("command line", 0, 0, $"bad override '{dottedKey}={value}'");
+        }
+
+        var node = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            var key = new YamlScalarNode(parts[i]);
+            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode map)
+            {
+                map = new YamlMappingNode();
+                node.Children[key] = map;
+            }
+
+            node = map;
+        }
+
+        node.Children[new YamlScalarNode(parts[^1])] = new YamlScalarNode(value);
+    }
+
+    private static readonly Dictionary<string, string> LogLevels = new()
+    {
+        ["trace"] = "trace", ["debug"] = "debug", ["info"] = "info", ["warn"] = "warn", ["error"] = "error", ["off"] = "off",
+    };
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Lkm.Host.Configuration;
+
+/// <summary>
+/// One mapping of lkm.yaml with typed reads. Every key read is remembered, so the keys nobody read
+/// can be reported as unknown with their position.
+/// </summary>
+public sealed class YamlSection
+{
+    private readonly YamlMappingNode? _node;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public YamlSection(string file, string path, YamlMappingNode? node)
+    {
+        File = file;
+        Path = path;
+        _node = node;
+    }
+
+    public string File { get; }
+
+    /// <summary>Dotted path of this section, e.g. <c>plugins.rtmp</c>.</summary>
+    public string Path { get; }
+
+    public bool Exists => _node is not null;
+
+    public IEnumerable<string> Keys => _node?.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "") ?? [];
+
+    public bool Has(string key) => Find(key) is not null;
+
+    public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public YamlSection Section(string key)
+    {
+        _read.Add(key);
+        var node = Find(key);
+        return node switch
+        {
+            null => new YamlSection(File, KeyPath(key), null),
+            YamlMappingNode map => new YamlSection(File, KeyPath(key), map),
+            YamlScalarNode { Value: null or "" or "~" } => new YamlSection(File, KeyPath(key), null),
+            _ => throw Error(node, $"'{KeyPath(key)}' must be a mapping of keys"),
+        };
+    }
+
+    public string GetString(string key, string defaultValue) => Scalar(key) is { } s ? s.Value ?? defaultValue : defaultValue;
+
+    public int GetInt(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        {
+            throw Error(s, $"'{KeyPath(key)}' must be an integer between {min} and {max}, not '{s.Value}'");
+        }
+
+        return value;
+    }
+
+    public double GetDouble(string key, double defaultValue)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            throw Error(s, $"'{KeyPath(key)}' must be a number, not '{s.Value}'");
+        }
+
+        return value;
+    }
+
+    public bool GetBool(string key, bool defaultValue)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        return s.Value?.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw Error(s, $"'{KeyPath(key)}' must be true or false, not '{s.Value}'"),
+        };
+    }
+
+    public TimeSpan GetDuration(string key, TimeSpan defaultValue)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        if (!ConfigValues.TryParseDuration(s.Value ?? "", out var value))
+        {
+            throw Error(s, $"'{KeyPath(key)}' must be a duration with a unit (e.g. 350ms, 10s, 5m), not '{s.Value}'");
+        }
+
+        return value;
+    }
+
+    public long GetSize(string key, long defaultValue)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        if (!ConfigValues.TryParseSize(s.Value ?? "", out long value))
+        {
+            throw Error(s, $"'{KeyPath(key)}' must be a size (e.g. 512KB, 16MB), not '{s.Value}'");
+        }
+
+        return value;
+    }
+
+    public T GetEnum<T>(string key, T defaultValue, IReadOnlyDictionary<string, T> names)
+    {
+        if (Scalar(key) is not { } s)
+        {
+            return defaultValue;
+        }
+
+        if (!names.TryGetValue((s.Value ?? "").ToLowerInvariant(), out var value))
+        {
+            throw Error(s, $"'{KeyPath(key)}' must be one of {string.Join(", ", names.Keys)}, not '{s.Value}'");
+        }
+
+        return value;
+    }
+
+    public IReadOnlyList<string> GetList(string key)
+    {
+        _read.Add(key);
+        var node = Find(key);
+        return node switch
+        {
+            null => [],
+            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode sc ? sc.Value ?? "" : throw Error(c, $"'{KeyPath(key)}' must be a list of scalars")).ToList(),
+            YamlScalarNode sc when string.IsNullOrEmpty(sc.Value) => [],
+            YamlScalarNode sc => [sc.Value!],
+            _ => throw Error(node, $"'{KeyPath(key)}' must be a list"),
+        };
+    }
+
+    /// <summary>Marks a key as handled by someone else (e.g. a plugin section read by its plugin).</summary>
+    public void MarkRead(string key) => _read.Add(key);
+
+    /// <summary>Throws for the first key of this mapping that was never read.</summary>
+    public void EnsureNoUnknownKeys()
+    {
+        if (_node is null)
+        {
+            return;
+        }
+
+        foreach (var (keyNode, _) in _node.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!_read.Contains(key))
+            {
+                throw Error(keyNode, $"unknown key '{KeyPath(key)}'");
+            }
+        }
+    }
+
+    public ConfigException Error(YamlNode node, string message) =>
+        new(File, node.Start.Line, node.Start.Column, message);
+
+    public ConfigException Error(string key, string message)
+    {
+        var node = FindKeyNode(key);
+        return node is null ? new ConfigException(File, 0, 0, message) : Error(node, message);
+    }
+
+    private YamlScalarNode? Scalar(string key)
+    {
+        _read.Add(key);
+        var node = Find(key);
+        return node switch
+        {
+            null => null,
+            YamlScalarNode s when s.Style == ScalarStyle.Plain && (s.Value is null or "" or "~" or "null") => null,
+            YamlScalarNode s => s,
+            _ => throw Error(node, $"'{KeyPath(key)}' must be a single value"),
+        };
+    }
+
+    private YamlNode? Find(string key)
+    {
+        if (_node is null)
+        {
+            return null;
+        }
+
+        return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+    }
+
+    private YamlNode? FindKeyNode(string key) =>
+        _node?.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key);
+}

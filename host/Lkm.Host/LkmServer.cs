@@ -1,0 +1,100 @@
+using System.Net;
+using Lkm.Host.Configuration;
+using Lkm.Host.Logging;
+using Lkm.Host.Networking;
+using Lkm.Host.Plugins;
+using Lkm.Host.Streaming;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NLog.Extensions.Logging;
+
+namespace Lkm.Host;
+
+/// <summary>Wires config, logging, the stream hub, the HTTP server and the plugins, and runs until stopped.</summary>
+public static partial class LkmServer
+{
+    public static async Task<int> RunAsync(LkmConfig config, CancellationToken stop = default)
+    {
+        using var loggerFactory = LoggingSetup.Create(config.Log, AppContext.BaseDirectory);
+        var logger = loggerFactory.CreateLogger("Lkm.Host");
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        var options = StreamEngineOptions.From(config.Defaults);
+        var registry = new TransStreamRegistry();
+        await using var hub = new StreamHub(options, registry, loggerFactory);
+        var router = new HttpSuffixRouter();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddNLog();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (config.Server.Http > 0)
+            {
+                kestrel.Listen(IPAddress.Parse(config.Server.Listen), config.Server.Http);
+            }
+        });
+        await using var app = builder.Build();
+        app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            if (!await router.TryHandleAsync(context).ConfigureAwait(false))
+            {
+                await next(context).ConfigureAwait(false);
+            }
+        });
+        app.MapGet("/", () => Results.Text($"LKM.NET {typeof(LkmServer).Assembly.GetName().Version}: streams at /<id>.flv\n"));
+
+        await using var catalog = new PluginCatalog(config, hub, router, registry, options.SinkLimits, loggerFactory, shutdown.Token);
+        try
+        {
+            await catalog.StartAllAsync(shutdown.Token).ConfigureAwait(false);
+            await app.StartAsync(shutdown.Token).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            Log.ConfigError(logger, ex.Message);
+            return 2;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            Log.StartFailed(logger, ex.Message);
+            return 3;
+        }
+
+        Log.Ready(logger, config.FilePath, config.Server.Http, string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).Select(p => p.Name)),
+            string.Join(", ", catalog.Plugins.SelectMany(p => p.Context.Listeners).Select(l => $"{l.Name}={l.EndPoint}")));
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using (stop.Register(lifetime.StopApplication))
+        {
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        Log.Stopping(logger);
+        await shutdown.CancelAsync().ConfigureAwait(false);
+        await catalog.DisposeAsync().ConfigureAwait(false);
+        await hub.DisposeAsync().ConfigureAwait(false);
+        LoggingSetup.Shutdown();
+        return 0;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "LKM.NET ready: config {Config}, http port {Http}, plugins [{Plugins}], listeners [{Listeners}]")]
+        public static partial void Ready(ILogger logger, string config, int http, string plugins, string listeners);
+
+        [LoggerMessage(2, LogLevel.Critical, "config error: {Message}")]
+        public static partial void ConfigError(ILogger logger, string message);
+
+        [LoggerMessage(3, LogLevel.Critical, "cannot start: {Message}")]
+        public static partial void StartFailed(ILogger logger, string message);
+
+        [LoggerMessage(4, LogLevel.Information, "LKM.NET stopping")]
+        public static partial void Stopping(ILogger logger);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Host.Networking;
+
+/// <summary>
+/// A TCP listener owned by the host on behalf of a plugin: accepts connections and hands each socket
+/// to the plugin's callback (which owns it from then on). Disposing stops accepting; live
+/// connections are not touched.
+/// </summary>
+public sealed partial class TcpListenerService : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly Func<Socket, CancellationToken, Task> _onConnection;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _shutdown;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+
+    public TcpListenerService(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection, ILogger logger, CancellationToken shutdown)
+    {
+        Name = name;
+        _onConnection = onConnection;
+        _logger = logger;
+        _shutdown = shutdown;
+        _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try
+        {
+            _socket.Bind(endPoint);
+            _socket.Listen(1024);
+        }
+        catch (SocketException ex)
+        {
+            _socket.Dispose();
+            throw new InvalidOperationException($"{name}: cannot listen on {endPoint}: {ex.Message}", ex);
+        }
+
+        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        Log.Listening(_logger, name, EndPoint);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public string Name { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Transient (e.g. too many open files): log and keep serving.
+                Log.AcceptFailed(_logger, Name, ex.Message);
+                await Task.Delay(100).ConfigureAwait(false);
+                continue;
+            }
+
+            client.NoDelay = true;
+            _ = Task.Run(() => RunConnectionAsync(client));
+        }
+    }
+
+    private async Task RunConnectionAsync(Socket client)
+    {
+        try
+        {
+            await _onConnection(client, _shutdown).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ConnectionFailed(_logger, Name, SafeRemote(client), ex);
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private static string SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "-";
+        }
+        catch (ObjectDisposedException)
+        {
+            return "-";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _socket.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        Log.Stopped(_logger, Name, EndPoint);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "{Name}: listening on tcp {EndPoint}")]
+        public static partial void Listening(ILogger logger, string name, IPEndPoint endPoint);
+
+        [LoggerMessage(2, LogLevel.Warning, "{Name}: accept failed: {Message}")]
+        public static partial void AcceptFailed(ILogger logger, string name, string message);
+
+        [LoggerMessage(3, LogLevel.Error, "{Name}: connection from {Peer} failed with an unhandled error")]
+        public static partial void ConnectionFailed(ILogger logger, string name, string peer, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Information, "{Name}: stopped listening on {EndPoint}")]
+        public static partial void Stopped(ILogger logger, string name, IPEndPoint endPoint);
+    }
+}
