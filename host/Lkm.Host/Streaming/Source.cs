@@ -44,6 +44,7 @@ internal sealed partial class Source
     private bool _live;
     private bool _hasVideo;
 
+    private long _pending;
     private long _droppedPlayers;
     private long _packets;
 
@@ -70,9 +71,20 @@ internal sealed partial class Source
     /// <summary>Set by the hub under its lock when the source left the hub; no new work arrives after that.</summary>
     public bool Removed { get; set; }
 
-    public int PendingEvents => _events.Reader.Count;
+    /// <summary>Events posted but not yet handled (the single-reader channel cannot count them itself).</summary>
+    public long PendingEvents => Interlocked.Read(ref _pending);
 
-    public bool Post(in SourceEvent e) => _events.Writer.TryWrite(e);
+    public bool Post(in SourceEvent e)
+    {
+        Interlocked.Increment(ref _pending);
+        if (_events.Writer.TryWrite(e))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
 
     public void Complete() => _events.Writer.TryComplete();
 
@@ -83,6 +95,7 @@ internal sealed partial class Source
         {
             while (reader.TryRead(out var e))
             {
+                Interlocked.Decrement(ref _pending);
                 try
                 {
                     Handle(e);

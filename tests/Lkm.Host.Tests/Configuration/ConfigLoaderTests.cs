@@ -1,0 +1,110 @@
+using Lkm.Host.Configuration;
+
+namespace Lkm.Host.Tests.Configuration;
+
+public sealed class ConfigLoaderTests
+{
+    [Fact]
+    public void Shipped_config_loads_with_the_documented_defaults()
+    {
+        string path = Path.Combine(FindRoot(), "lkm.yaml");
+        var config = ConfigLoader.Load(path);
+        Assert.Equal(8080, config.Server.Http);
+        Assert.Equal(TimeSpan.FromMilliseconds(350), config.Defaults.MergeWrite);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Defaults.ResumeWindow);
+        Assert.True(config.Defaults.GopCache);
+        Assert.Equal(1935, config.Plugins.Sections["rtmp"].GetInt("port", 0));
+    }
+
+    [Fact]
+    public void Unknown_key_names_file_line_and_column()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("server:\n  http: 8080\n  htp: 1\n", "test.yaml"));
+        Assert.Equal(3, ex.Line);
+        Assert.Equal(3, ex.Column);
+        Assert.Contains("unknown key 'server.htp'", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("test.yaml:3:3:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_section_is_an_error()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("servre:\n  http: 1\n", "t.yaml"));
+        Assert.Equal(1, ex.Line);
+        Assert.Contains("'servre'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("server:\n  http: eighty\n", 2, "server.http")]
+    [InlineData("server:\n  http: 70000\n", 2, "server.http")]
+    [InlineData("defaults:\n  merge_write: 350\n", 2, "defaults.merge_write")]
+    [InlineData("defaults:\n  gop_cache: maybe\n", 2, "defaults.gop_cache")]
+    [InlineData("defaults:\n  player_max_queue: lots\n", 2, "defaults.player_max_queue")]
+    [InlineData("log:\n  level: loud\n", 2, "log.level")]
+    [InlineData("server:\n  listen: everywhere\n", 2, "server.listen")]
+    public void Bad_value_names_the_key_and_line(string yaml, int line, string key)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "t.yaml"));
+        Assert.Equal(line, ex.Line);
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_has_a_position()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("server:\n  http: [1, 2\n", "t.yaml"));
+        Assert.True(ex.Line >= 2);
+    }
+
+    [Fact]
+    public void Command_line_overrides_replace_and_add_values()
+    {
+        var config = ConfigLoader.Parse("server:\n  http: 8080\n", "t.yaml",
+            [new("server.http", "18080"), new("plugins.rtmp.port", "19350"), new("defaults.merge_write", "0")]);
+        Assert.Equal(18080, config.Server.Http);
+        Assert.Equal(19350, config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.Equal(TimeSpan.Zero, config.Defaults.MergeWrite);
+    }
+
+    [Theory]
+    [InlineData("350ms", 350)]
+    [InlineData("10s", 10_000)]
+    [InlineData("1.5s", 1500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("0", 0)]
+    public void Durations_parse_with_units(string text, double ms)
+    {
+        Assert.True(ConfigValues.TryParseDuration(text, out var value));
+        Assert.Equal(ms, value.TotalMilliseconds);
+    }
+
+    [Theory]
+    [InlineData("10")]
+    [InlineData("-1s")]
+    [InlineData("s")]
+    [InlineData("1x")]
+    public void Durations_without_a_valid_unit_are_refused(string text) => Assert.False(ConfigValues.TryParseDuration(text, out _));
+
+    [Theory]
+    [InlineData("16MB", 16L * 1024 * 1024)]
+    [InlineData("512KB", 512L * 1024)]
+    [InlineData("1024", 1024)]
+    public void Sizes_parse(string text, long bytes)
+    {
+        Assert.True(ConfigValues.TryParseSize(text, out long value));
+        Assert.Equal(bytes, value);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net.Sockets;
+
+namespace Lkm.Interop.Tests.Support;
+
+/// <summary>A bare RTMP client for hostile-input tests: plain handshake, then whatever bytes the test writes.</summary>
+public sealed class RawRtmpClient : IAsyncDisposable
+{
+    private readonly TcpClient _client = new();
+
+    public NetworkStream Stream => _client.GetStream();
+
+    public static async Task<RawRtmpClient> ConnectAsync(int port)
+    {
+        var c = new RawRtmpClient();
+        await c._client.ConnectAsync("127.0.0.1", port);
+        return c;
+    }
+
+    public async Task HandshakeAsync()
+    {
+        var c0c1 = new byte[1537];
+        c0c1[0] = 3;
+        Random.Shared.NextBytes(c0c1.AsSpan(9));
+        await Stream.WriteAsync(c0c1);
+        var s = new byte[3073];
+        await Stream.ReadExactlyAsync(s).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, s[0]);
+        await Stream.WriteAsync(s.AsMemory(1, 1536));
+    }
+
+    /// <summary>A type-0 chunk header for csid 2..63 (one-byte basic header).</summary>
+    public static byte[] Fmt0Header(int csid, uint timestamp, int length, byte type, uint streamId)
+    {
+        return
+        [
+            (byte)csid,
+            (byte)(timestamp >> 16), (byte)(timestamp >> 8), (byte)timestamp,
+            (byte)(length >> 16), (byte)(length >> 8), (byte)length,
+            type,
+            (byte)streamId, (byte)(streamId >> 8), (byte)(streamId >> 16), (byte)(streamId >> 24),
+        ];
+    }
+
+    /// <summary>True when the server closed the connection (EOF or reset) within <paramref name="timeout"/>, draining whatever it sent first.</summary>
+    public async Task<bool> WaitClosedAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[64 * 1024];
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                int n = await Stream.ReadAsync(buffer, cts.Token);
+                if (n == 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
