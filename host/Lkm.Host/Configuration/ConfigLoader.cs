@@ -28,6 +28,11 @@ public static class ConfigLoader
         {
             throw new ConfigException(fileName, ex.Start.Line, ex.Start.Column, ex.InnerException?.Message ?? ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a positioned YamlException.
+            throw new ConfigException(fileName, 0, 0, "the file is not valid YAML: " + ex.Message);
+        }
 
         YamlMappingNode rootNode = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode switch
         {
