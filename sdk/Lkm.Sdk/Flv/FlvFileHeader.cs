@@ -1,0 +1,3 @@
+namespace Lkm.Sdk.Flv;
+
+public readonly record struct FlvFileHeader(bool HasAudio, bool HasVideo);

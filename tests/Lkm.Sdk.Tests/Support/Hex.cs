@@ -1,0 +1,6 @@
+namespace Lkm.Sdk.Tests.Support;
+
+internal static class Hex
+{
+    public static byte[] Bytes(string hex) => Convert.FromHexString(hex.Replace(" ", string.Empty));
+}
