@@ -1,0 +1,19 @@
+using Lkm.Sdk.Plugins;
+
+namespace Lkm.Plugins.Flv;
+
+/// <summary>The <c>plugins: { flv: {...} }</c> section of lkm.yaml.</summary>
+internal sealed record FlvPluginOptions
+{
+    /// <summary>Send CORS headers and answer preflight requests, so browser players (flv.js, mpegts.js) on other origins can play.</summary>
+    public bool Cors { get; init; } = true;
+
+    /// <summary>Value of <c>Access-Control-Allow-Origin</c>.</summary>
+    public string AllowOrigin { get; init; } = "*";
+
+    public static FlvPluginOptions From(IPluginConfig config) => new()
+    {
+        Cors = config.Get("cors", true),
+        AllowOrigin = config.Get("allow_origin", "*") is { Length: > 0 } origin && !origin.Any(char.IsControl) ? origin.Trim() : "*",
+    };
+}

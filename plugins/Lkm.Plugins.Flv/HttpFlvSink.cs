@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Net;
+using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Streaming;
+using Microsoft.AspNetCore.Http;
+
+namespace Lkm.Plugins.Flv;
+
+/// <summary>
+/// An HTTP-FLV player: the response body is the FLV stream. Each wake-up of the writer loop copies
+/// the queued segments into Kestrel's output pipe and flushes once (one send for the whole batch).
+/// </summary>
+internal sealed class HttpFlvSink : SinkBase
+{
+    public const string ProtocolName = "flv";
+
+    private readonly HttpContext _http;
+    private volatile bool _streaming;
+    private int _writing;
+
+    public HttpFlvSink(HttpContext http, EndPoint? remoteEndPoint, SinkQueueLimits limits)
+        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint, limits)
+    {
+        _http = http;
+    }
+
+    /// <summary>
+    /// Marks the response as the FLV stream: from now on closing the sink may abort the connection.
+    /// Before that (refusal, HEAD) the handler still writes the response itself.
+    /// </summary>
+    public void BeginStreaming() => _streaming = true;
+
+    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            var body = _http.Response.BodyWriter;
+            foreach (var segment in segments)
+            {
+                body.Write(segment.Memory.Span);
+            }
+
+            var result = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCompleted)
+            {
+                Close("client closed");
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>
+    /// A write in flight means the client is not keeping up (or gone): abort the connection so it
+    /// ends now (Kestrel also aborts when the flush is cancelled by the closing token; this does not
+    /// rely on it). An idle response is left to end normally (final chunk / FIN) when the handler
+    /// returns, so a player sees a clean end of stream with every byte sent.
+    /// </summary>
+    protected override void OnClosed(string reason)
+    {
+        if (_streaming && Volatile.Read(ref _writing) != 0)
+        {
+            _http.Abort();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.WebSockets;
+using Lkm.Plugins.Flv.Tests.Support;
+using Lkm.Sdk.Streaming;
+
+namespace Lkm.Plugins.Flv.Tests;
+
+public sealed class WsFlvTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(8);
+
+    private static async Task<List<byte[]>> ReceiveMessagesAsync(ClientWebSocket socket, long totalBytes, CancellationToken cancellationToken)
+    {
+        var messages = new List<byte[]>();
+        var buffer = new byte[256 * 1024];
+        long received = 0;
+        while (received < totalBytes)
+        {
+            using var message = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, cancellationToken);
+                Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+                message.Write(buffer, 0, result.Count);
+            }
+            while (!result.EndOfMessage);
+
+            messages.Add(message.ToArray());
+            received += message.Length;
+        }
+
+        return messages;
+    }
+
+    [Fact]
+    public async Task WebSocketGetsOneBinaryMessagePerSegmentThatConcatenateToFlv()
+    {
+        var sample = await FlvSample.GetAsync();
+        var hub = new TestHub { Content = sample.Content };
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var cts = new CancellationTokenSource(Timeout);
+        using var socket = new ClientWebSocket();
+
+        await socket.ConnectAsync(server.WebSocketUri("/live/a/b.flv"), cts.Token);
+        var messages = await ReceiveMessagesAsync(socket, sample.TotalBytes, cts.Token);
+
+        Assert.Equal(sample.Content.Count, messages.Count);
+        Assert.Equal(sample.Content[0].Memory.ToArray(), messages[0]);
+        Assert.Equal("FLV"u8.ToArray(), messages[0][..3]);
+        var flv = FlvParse.Parse(messages.SelectMany(m => m).ToArray());
+        Assert.True(flv.Header.HasVideo && flv.Header.HasAudio);
+        FlvParse.AssertConsistentPreviousTagSizes(flv);
+        FlvParse.AssertMonotonicTimestamps(flv);
+
+        var play = await hub.NextPlayAsync();
+        Assert.Equal("ws-flv", play.Request.Protocol);
+        Assert.Equal("ws-flv", play.Sink.Protocol);
+        Assert.Equal("flv", play.Sink.TransProtocol);
+        Assert.Equal("live/a/b", play.Request.StreamId);
+
+        // The player closing the socket ends the play.
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+        await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal("client closed", ((SinkBase)play.Sink).CloseReason);
+    }
+
+    [Fact]
+    public async Task SinkClosedByHostClosesTheWebSocket()
+    {
+        var hub = new TestHub { Content = [] };
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var cts = new CancellationTokenSource(Timeout);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(server.WebSocketUri("/live/a/b.flv"), cts.Token);
+        var play = await hub.NextPlayAsync();
+
+        play.Sink.Close("stream ended");
+        var result = await socket.ReceiveAsync(new byte[1024], cts.Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
+        await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task DeniedUpgradeIs403()
+    {
+        var hub = new TestHub { Deny = new StreamDeniedException(DenyReason.Forbidden, "no") };
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(server.WebSocketUri("/live/a/b.flv"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
+    }
+}
