@@ -1,0 +1,64 @@
+using System.Net;
+using Lkm.Sdk.Plugins;
+
+namespace Lkm.Plugins.Rtmp;
+
+/// <summary>The plugin's settings (<c>plugins: { rtmp: {...} }</c> in lkm.yaml).</summary>
+public sealed record RtmpOptions
+{
+    public int Port { get; init; } = 1935;
+
+    public string Listen { get; init; } = "0.0.0.0";
+
+    /// <summary>Outbound chunk size, announced with SetChunkSize right after connect (LKM uses 60000).</summary>
+    public int ChunkSize { get; init; } = 60000;
+
+    /// <summary>Largest message accepted from a peer; a longer declared length closes the connection.</summary>
+    public int MaxMessageSize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Most chunk streams a peer may keep state for.</summary>
+    public int MaxChunkStreams { get; init; } = 64;
+
+    /// <summary>Time from accept to publish/play (handshake and connect included).</summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Window Ack Size and Set Peer Bandwidth we announce.</summary>
+    public int WindowAckSize { get; init; } = 2_500_000;
+
+    public IPEndPoint EndPoint => new(IPAddress.Parse(Listen), Port);
+
+    public static RtmpOptions FromConfig(IPluginConfig config)
+    {
+        var options = new RtmpOptions
+        {
+            Port = config.Get("port", 1935),
+            Listen = config.Get("listen", "0.0.0.0"),
+            ChunkSize = config.Get("chunk_size", 60000),
+            MaxMessageSize = config.Get("max_message_size", 8 * 1024 * 1024),
+            MaxChunkStreams = config.Get("max_chunk_streams", 64),
+            SetupTimeout = config.Get("setup_timeout", TimeSpan.FromSeconds(10)),
+            WindowAckSize = config.Get("window_ack_size", 2_500_000),
+        };
+        options.Validate();
+        return options;
+    }
+
+    public void Validate()
+    {
+        Check(Port is >= 0 and <= 65535, "port", "must be 0..65535");
+        Check(IPAddress.TryParse(Listen, out _), "listen", "must be an IP address");
+        Check(ChunkSize is >= 128 and <= 0xFFFFFF, "chunk_size", "must be 128..16777215");
+        Check(MaxMessageSize is >= 64 * 1024 and <= 0xFFFFFF, "max_message_size", "must be 65536..16777215");
+        Check(MaxChunkStreams is >= 4 and <= 65536, "max_chunk_streams", "must be 4..65536");
+        Check(SetupTimeout > TimeSpan.Zero, "setup_timeout", "must be positive");
+        Check(WindowAckSize > 0, "window_ack_size", "must be positive");
+    }
+
+    private static void Check(bool ok, string key, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"rtmp.{key} {rule}.", key);
+        }
+    }
+}

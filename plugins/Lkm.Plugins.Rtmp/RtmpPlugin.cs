@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+using Lkm.Plugins.Rtmp.Session;
+using Lkm.Plugins.Rtmp.Streaming;
+using Lkm.Sdk.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Plugins.Rtmp;
+
+/// <summary>
+/// RTMP in (publish) and out (play). Listens on <c>port</c> (default 1935) through the host and
+/// registers the <c>rtmp</c> trans stream that RTMP players share.
+/// </summary>
+public sealed partial class RtmpPlugin : IProtocolPlugin
+{
+    private IPluginContext? _context;
+    private RtmpOptions _options = new();
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private IAsyncDisposable? _listener;
+
+    public string Name => "rtmp";
+
+    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        _options = RtmpOptions.FromConfig(context.Config);
+        _logger = context.LoggerFactory.CreateLogger("Lkm.Plugins.Rtmp");
+        context.AddTransStreamFactory(new RtmpTransStreamFactory(_options.ChunkSize));
+        _listener = context.ListenTcp("rtmp", _options.EndPoint, OnConnectionAsync);
+        Log.Listening(_logger, _options.EndPoint.ToString());
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop accepting; connections already running go on until they end.
+        var listener = Interlocked.Exchange(ref _listener, null);
+        if (listener is not null)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+            Log.Stopped(_logger);
+        }
+    }
+
+    private Task OnConnectionAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var context = _context ?? throw new InvalidOperationException("The RTMP plugin is not started.");
+        return new RtmpConnection(socket, context, _options, _logger, cancellationToken).RunAsync();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "RTMP listening on {EndPoint}")]
+        public static partial void Listening(ILogger logger, string endPoint);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "RTMP stopped accepting connections")]
+        public static partial void Stopped(ILogger logger);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Sockets;
+using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Streaming;
+
+namespace Lkm.Plugins.Rtmp.Session;
+
+/// <summary>
+/// An RTMP player. The segments are complete RTMP messages from <see cref="Streaming.RtmpTransStream"/>,
+/// identical for every player; one wake-up of the writer loop is one gather write on the socket.
+/// Closing the sink closes the socket (which also ends the connection's read loop).
+/// </summary>
+public sealed class RtmpSink : SinkBase
+{
+    private readonly Socket _socket;
+    private readonly List<ArraySegment<byte>> _buffers = new(16);
+
+    public RtmpSink(Socket socket, System.Net.EndPoint? remoteEndPoint, SinkQueueLimits? limits)
+        : base("rtmp", "rtmp", remoteEndPoint, limits)
+    {
+        _socket = socket;
+    }
+
+    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    {
+        _buffers.Clear();
+        long total = 0;
+        foreach (var segment in segments)
+        {
+            if (segment.Length > 0)
+            {
+                _buffers.Add(segment.ArraySegment);
+                total += segment.Length;
+            }
+        }
+
+        while (total > 0)
+        {
+            // No cancellation overload for buffer lists: OnClosed disposes the socket, which ends a blocked send.
+            int sent = await _socket.SendAsync(_buffers, SocketFlags.None).ConfigureAwait(false);
+            total -= sent;
+            if (total > 0)
+            {
+                DropSent(sent);
+            }
+        }
+
+        _buffers.Clear();
+    }
+
+    protected override void OnClosed(string reason)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
+    /// <summary>Removes what a partial send wrote from the front of the buffer list.</summary>
+    private void DropSent(int sent)
+    {
+        while (sent > 0)
+        {
+            var first = _buffers[0];
+            if (sent >= first.Count)
+            {
+                sent -= first.Count;
+                _buffers.RemoveAt(0);
+            }
+            else
+            {
+                _buffers[0] = first.Slice(sent);
+                sent = 0;
+            }
+        }
+    }
+}

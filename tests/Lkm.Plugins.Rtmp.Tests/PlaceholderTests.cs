@@ -1,7 +1,0 @@
-namespace Lkm.Plugins.Rtmp.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
