@@ -40,7 +40,7 @@ public sealed class RtmpChunkReader : IDisposable
         _maxPendingBytes = 2L * maxMessageSize;
     }
 
-    /// <summary>The peer's chunk size (SetChunkSize), 1..0x7FFFFFFF.</summary>
+    /// <summary>The peer's chunk size (SetChunkSize), 1..max message size.</summary>
     public int ChunkSize { get; private set; } = DefaultChunkSize;
 
     /// <summary>Chunk streams with state (bounded by the constructor's <c>maxChunkStreams</c>).</summary>
@@ -341,6 +341,13 @@ public sealed class RtmpChunkReader : IDisposable
             if (size == 0 || size > int.MaxValue)
             {
                 throw new RtmpProtocolException($"invalid chunk size {size}");
+            }
+
+            // Legal RTMP, but no real encoder needs a chunk larger than the largest message we take:
+            // a peer asking for one is probing limits (e.g. 0x7FFFFFFF), so it is refused.
+            if (size > (uint)_maxMessageSize)
+            {
+                throw new RtmpProtocolException($"chunk size {size} above the accepted maximum {_maxMessageSize}");
             }
 
             ChunkSize = (int)size;

@@ -62,8 +62,9 @@ public class RtmpChunkReaderFuzzTests
     [Fact]
     public void A_huge_chunk_size_and_a_huge_length_are_bounded()
     {
+        // The largest chunk size the reader accepts (its message limit), then a length beyond it.
         var encoder = new TestChunkEncoder();
-        var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]));
+        var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x00, 0x80, 0x00, 0x00]));
 
         // A 16 MB - 1 declared length with a little data behind it.
         data.AddRange([0x06, 0, 0, 0, 0xFF, 0xFF, 0xFF, 9, 1, 0, 0, 0]);

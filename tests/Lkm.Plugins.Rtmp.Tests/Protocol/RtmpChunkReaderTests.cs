@@ -216,11 +216,11 @@ public class RtmpChunkReaderTests
     }
 
     [Fact]
-    public void The_largest_chunk_size_is_accepted_and_costs_no_memory_up_front()
+    public void A_chunk_size_as_large_as_the_message_limit_is_accepted_and_costs_no_memory_up_front()
     {
         var encoder = new TestChunkEncoder();
-        var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]));
-        encoder.ChunkSize = int.MaxValue;
+        var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x00, 0x04, 0x00, 0x00]));
+        encoder.ChunkSize = 256 * 1024;
         var big = Payload(200_000, 6);
         data.AddRange(encoder.EncodeMessage(6, RtmpMessageType.Video, 0, 1, big));
         using var reader = new RtmpChunkReader(maxMessageSize: 256 * 1024);
@@ -235,8 +235,19 @@ public class RtmpChunkReaderTests
 
         using var again = new RtmpChunkReader(maxMessageSize: 256 * 1024);
         var messages = ChunkFeeder.ReadAll(again, bytes, pieceSize: 4096);
-        Assert.Equal(int.MaxValue, again.ChunkSize);
+        Assert.Equal(256 * 1024, again.ChunkSize);
         Assert.Equal(big, messages[1].Payload);
+    }
+
+    [Fact]
+    public void A_chunk_size_above_the_message_limit_is_a_protocol_error()
+    {
+        var data = new TestChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]);
+        using var reader = new RtmpChunkReader(maxMessageSize: 256 * 1024);
+
+        var error = Assert.Throws<RtmpProtocolException>(() => ChunkFeeder.ReadAll(reader, [.. data]));
+
+        Assert.Contains("chunk size 2147483647", error.Message);
     }
 
     [Theory]

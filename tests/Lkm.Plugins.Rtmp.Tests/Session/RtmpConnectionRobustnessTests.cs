@@ -66,19 +66,31 @@ public class RtmpConnectionRobustnessTests
     }
 
     [Fact]
-    public async Task The_largest_chunk_size_is_accepted_and_the_session_goes_on()
+    public async Task A_large_chunk_size_within_the_message_limit_is_accepted_and_the_session_goes_on()
+    {
+        await using var server = await RtmpTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.ConnectAppAsync("live");
+
+        await client.SendMessageAsync(2, RtmpMessageType.SetChunkSize, 0, 0, [0x00, 0x10, 0x00, 0x00]);
+        client.Encoder.ChunkSize = 0x100000;
+        await client.SendCommandAsync(0, "createStream", 2.0, null);
+        var reply = (await client.ReadUntilAsync(m => IsCommand(m, "_result"))).Last();
+
+        Assert.Equal(2.0, Values(reply)[1]);
+        Assert.Empty(server.Warnings);
+    }
+
+    [Fact]
+    public async Task A_chunk_size_of_0x7FFFFFFF_is_closed()
     {
         await using var server = await RtmpTestServer.StartAsync();
         await using var client = await server.ConnectAsync();
         await client.ConnectAppAsync("live");
 
         await client.SendMessageAsync(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]);
-        client.Encoder.ChunkSize = int.MaxValue;
-        await client.SendCommandAsync(0, "createStream", 2.0, null);
-        var reply = (await client.ReadUntilAsync(m => IsCommand(m, "_result"))).Last();
 
-        Assert.Equal(2.0, Values(reply)[1]);
-        Assert.Empty(server.Warnings);
+        await AssertClosedWithOneWarningAsync(server, client, "chunk size 2147483647");
     }
 
     [Fact]
