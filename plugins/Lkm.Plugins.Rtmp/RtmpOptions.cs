@@ -39,12 +39,22 @@ public sealed record RtmpOptions
             SetupTimeout = config.Get("setup_timeout", TimeSpan.FromSeconds(10)),
             WindowAckSize = config.Get("window_ack_size", 2_500_000),
         };
-        options.Validate();
+        options.Validate((key, rule) => config.Error(key, rule));
         return options;
     }
 
-    public void Validate()
+    /// <summary>Checks the ranges; <paramref name="error"/> makes the exception for a bad key (positioned when read from lkm.yaml).</summary>
+    public void Validate(Func<string, string, Exception>? error = null)
     {
+        error ??= (key, rule) => new ArgumentException($"rtmp.{key} {rule}.", key);
+        void Check(bool ok, string key, string rule)
+        {
+            if (!ok)
+            {
+                throw error(key, rule);
+            }
+        }
+
         Check(Port is >= 0 and <= 65535, "port", "must be 0..65535");
         Check(IPAddress.TryParse(Listen, out _), "listen", "must be an IP address");
         Check(ChunkSize is >= 128 and <= 0xFFFFFF, "chunk_size", "must be 128..16777215");
@@ -52,13 +62,5 @@ public sealed record RtmpOptions
         Check(MaxChunkStreams is >= 4 and <= 65536, "max_chunk_streams", "must be 4..65536");
         Check(SetupTimeout > TimeSpan.Zero, "setup_timeout", "must be positive");
         Check(WindowAckSize > 0, "window_ack_size", "must be positive");
-    }
-
-    private static void Check(bool ok, string key, string rule)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException($"rtmp.{key} {rule}.", key);
-        }
     }
 }

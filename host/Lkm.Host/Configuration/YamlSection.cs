@@ -176,9 +176,10 @@ public sealed class YamlSection
     public ConfigException Error(YamlNode node, string message) =>
         new(File, node.Start.Line, node.Start.Column, message);
 
+    /// <summary>An error about a key's value, positioned at the value (or the key when it has none).</summary>
     public ConfigException Error(string key, string message)
     {
-        var node = FindKeyNode(key);
+        var node = Find(key) ?? FindKeyNode(key);
         return node is null ? new ConfigException(File, 0, 0, message) : Error(node, message);
     }
 

@@ -31,6 +31,8 @@ public sealed class PluginConfig : IPluginConfig
 
     public IReadOnlyList<string> GetList(string key) => _section.GetList(key);
 
+    public Exception Error(string key, string message) => _section.Error(key, $"'{_section.KeyPath(key)}' {message}");
+
     /// <summary>Throws for a key the plugin never read (a typo in lkm.yaml).</summary>
     public void EnsureNoUnknownKeys() => _section.EnsureNoUnknownKeys();
 }

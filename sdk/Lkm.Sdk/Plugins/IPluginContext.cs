@@ -47,4 +47,7 @@ public interface IPluginConfig
     T Get<T>(string key, T defaultValue);
 
     IReadOnlyList<string> GetList(string key);
+
+    /// <summary>An error for a value the plugin refuses (e.g. out of range), naming the file, line, column and key; throw it.</summary>
+    Exception Error(string key, string message);
 }

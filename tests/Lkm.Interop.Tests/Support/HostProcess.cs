@@ -82,6 +82,35 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Runs the host with a config that should make it refuse to start; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(RepoPaths.HostDll);
+        psi.ArgumentList.Add("--config");
+        psi.ArgumentList.Add(configPath);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the host kept running with a bad config: " + await stdout);
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     private void OnLine(string? line)
     {
         if (line is null)

@@ -6,13 +6,16 @@ namespace Lkm.Interop.Tests.Support;
 public sealed class RawRtmpClient : IAsyncDisposable
 {
     private readonly TcpClient _client = new();
+    private NetworkStream? _stream;
 
-    public NetworkStream Stream => _client.GetStream();
+    // Kept from the connect: after the server resets the connection TcpClient.GetStream() throws.
+    public NetworkStream Stream => _stream ?? throw new InvalidOperationException("not connected");
 
     public static async Task<RawRtmpClient> ConnectAsync(int port)
     {
         var c = new RawRtmpClient();
         await c._client.ConnectAsync("127.0.0.1", port);
+        c._stream = c._client.GetStream();
         return c;
     }
 
@@ -61,7 +64,7 @@ public sealed class RawRtmpClient : IAsyncDisposable
         {
             return false;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             return true;
         }

@@ -48,5 +48,7 @@ internal sealed class TestPluginContext : IPluginContext
             values.TryGetValue(key, out var value) ? (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture) : defaultValue;
 
         public IReadOnlyList<string> GetList(string key) => [];
+
+        public Exception Error(string key, string message) => new ArgumentException($"flv.{key} {message}", key);
     }
 }

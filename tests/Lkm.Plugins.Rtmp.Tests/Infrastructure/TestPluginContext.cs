@@ -120,4 +120,6 @@ internal sealed class TestPluginConfig(IReadOnlyDictionary<string, object> value
     public T Get<T>(string key, T defaultValue) => values.TryGetValue(key, out var value) ? (T)value : defaultValue;
 
     public IReadOnlyList<string> GetList(string key) => values.TryGetValue(key, out var value) ? (IReadOnlyList<string>)value : [];
+
+    public Exception Error(string key, string message) => new ArgumentException($"rtmp.{key} {message}", key);
 }
