@@ -1,8 +1,10 @@
 using System.Net;
 using Lkm.Host.Configuration;
+using Lkm.Host.Hooks;
 using Lkm.Host.Logging;
 using Lkm.Host.Networking;
 using Lkm.Host.Plugins;
+using Lkm.Host.Routing;
 using Lkm.Host.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,15 +18,18 @@ namespace Lkm.Host;
 /// <summary>Wires config, logging, the stream hub, the HTTP server and the plugins, and runs until stopped.</summary>
 public static partial class LkmServer
 {
-    public static async Task<int> RunAsync(LkmConfig config, CancellationToken stop = default)
+    public static async Task<int> RunAsync(LkmConfig config, IReadOnlyList<KeyValuePair<string, string>> overrides, CancellationToken stop = default)
     {
         using var loggerFactory = LoggingSetup.Create(config.Log, AppContext.BaseDirectory);
         var logger = loggerFactory.CreateLogger("Lkm.Host");
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
-        var options = StreamEngineOptions.From(config.Defaults);
+        var routes = new LiveRoutes(config.Routes);
         var registry = new TransStreamRegistry();
-        await using var hub = new StreamHub(options, registry, loggerFactory);
+        await using var hookEngine = new HookEngine(loggerFactory);
+        var hooks = new ScriptStreamHooks(hookEngine, loggerFactory);
+        await using var hub = new StreamHub(routes, registry, loggerFactory, hooks);
+        using var watcher = new ConfigWatcher(config, overrides, routes, loggerFactory);
         var router = new HttpSuffixRouter();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -49,7 +54,7 @@ public static partial class LkmServer
         });
         app.MapGet("/", () => Results.Text($"LKM.NET {typeof(LkmServer).Assembly.GetName().Version}: streams at /<id>.flv\n"));
 
-        await using var catalog = new PluginCatalog(config, hub, router, registry, options.SinkLimits, loggerFactory, shutdown.Token);
+        await using var catalog = new PluginCatalog(config, hub, router, registry, () => routes.Current.Defaults.SinkLimits, loggerFactory, shutdown.Token);
         try
         {
             await catalog.StartAllAsync(shutdown.Token).ConfigureAwait(false);
@@ -66,6 +71,7 @@ public static partial class LkmServer
             return 3;
         }
 
+        hooks.Notify(routes.Current.Defaults, HookEvent.OnStarted, new HookContext { Stream = "", Protocol = "" });
         Log.Ready(logger, config.FilePath, config.Server.Http, string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).Select(p => p.Name)),
             string.Join(", ", catalog.Plugins.SelectMany(p => p.Context.Listeners).Select(l => $"{l.Name}={l.EndPoint}")));
 

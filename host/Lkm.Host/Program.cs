@@ -30,4 +30,4 @@ catch (ConfigException ex)
     return 2;
 }
 
-return await LkmServer.RunAsync(config);
+return await LkmServer.RunAsync(config, commandLine.Overrides);

@@ -1,3 +1,5 @@
+using Lkm.Host.Hooks;
+using Lkm.Host.Routing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -51,6 +53,8 @@ public static class ConfigLoader
         var log = root.Section("log");
         var plugins = root.Section("plugins");
         var defaults = root.Section("defaults");
+        var hooks = root.Section("hooks");
+        string baseDir = Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".";
 
         var config = new LkmConfig
         {
@@ -74,7 +78,7 @@ public static class ConfigLoader
                 Dir = plugins.GetString("dir", "plugins"),
                 Sections = plugins.Keys.Where(k => k != "dir").ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
             },
-            Defaults = ReadDefaults(defaults),
+            Routes = ReadRoutes(root, defaults, hooks, baseDir),
         };
 
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
@@ -86,39 +90,58 @@ public static class ConfigLoader
         log.EnsureNoUnknownKeys();
         plugins.EnsureNoUnknownKeys();
         defaults.EnsureNoUnknownKeys();
+        hooks.EnsureNoUnknownKeys();
         root.EnsureNoUnknownKeys();
         return config;
     }
 
-    private static StreamDefaults ReadDefaults(YamlSection s)
+    private static RouteTable ReadRoutes(YamlSection root, YamlSection defaults, YamlSection hooks, string baseDir)
     {
-        var d = new StreamDefaults
+        // The hooks: section gives the script, time limit and error policy every stream starts from.
+        var hookSettings = new StreamSettings
         {
-            GopCache = s.GetBool("gop_cache", true),
-            MergeWrite = s.GetDuration("merge_write", TimeSpan.FromMilliseconds(350)),
-            ResumeWindow = s.GetDuration("resume_window", TimeSpan.FromSeconds(10)),
-            WaitTimeout = s.GetDuration("wait_timeout", TimeSpan.FromSeconds(30)),
-            ProbeTimeout = s.GetDuration("probe_timeout", TimeSpan.FromSeconds(3)),
-            PlayerMaxLag = s.GetDuration("player_max_lag", TimeSpan.FromSeconds(10)),
-            PlayerMaxQueue = s.GetSize("player_max_queue", 16 * 1024 * 1024),
+            HookScript = hooks.Has("script") ? StreamSettings.ResolveScript(hooks, "script", baseDir) : null,
+            HookTimeout = hooks.Has("timeout") ? PositiveDuration(hooks, "timeout") : null,
+            OnError = hooks.Has("on_error") ? hooks.GetEnum("on_error", HookErrorPolicy.Deny, ErrorPolicies) : null,
         };
-        if (d.MergeWrite > TimeSpan.FromSeconds(5))
+        hooks.MarkRead("script");
+        hooks.MarkRead("timeout");
+        hooks.MarkRead("on_error");
+
+        var defaultSettings = StreamSettings.Read(defaults, baseDir).Over(hookSettings);
+        var routes = new List<RouteConfig>();
+        foreach (var route in root.Sections("routes"))
         {
-            throw s.Error("merge_write", "'defaults.merge_write' must be at most 5s");
+            string match = route.GetString("match", "");
+            if (match.Length == 0)
+            {
+                throw route.Node is { } node ? route.Error(node, $"'{route.Path}' needs a 'match:' pattern (e.g. live/**)") : new ConfigException(route.File, 0, 0, $"'{route.Path}' needs a 'match:' pattern");
+            }
+
+            var settings = StreamSettings.Read(route, baseDir);
+            route.EnsureNoUnknownKeys();
+            routes.Add(new RouteConfig(new RoutePattern(match), settings));
         }
 
-        if (d.PlayerMaxQueue < 64 * 1024 || d.PlayerMaxQueue > int.MaxValue)
-        {
-            throw s.Error("player_max_queue", "'defaults.player_max_queue' must be between 64KB and 2GB");
-        }
-
-        if (d.PlayerMaxLag < TimeSpan.FromMilliseconds(500))
-        {
-            throw s.Error("player_max_lag", "'defaults.player_max_lag' must be at least 500ms");
-        }
-
-        return d;
+        return new RouteTable(defaultSettings, routes);
     }
+
+    private static TimeSpan PositiveDuration(YamlSection s, string key)
+    {
+        var value = s.GetDuration(key, TimeSpan.FromSeconds(1));
+        if (value < TimeSpan.FromMilliseconds(10) || value > TimeSpan.FromMinutes(5))
+        {
+            throw s.Error(key, $"'{s.KeyPath(key)}' must be between 10ms and 5m");
+        }
+
+        return value;
+    }
+
+    private static readonly Dictionary<string, HookErrorPolicy> ErrorPolicies = new()
+    {
+        ["deny"] = HookErrorPolicy.Deny,
+        ["allow"] = HookErrorPolicy.Allow,
+    };
 
     /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
     private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)

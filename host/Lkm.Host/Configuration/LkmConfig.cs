@@ -11,7 +11,8 @@ public sealed record LkmConfig
 
     public required PluginsConfig Plugins { get; init; }
 
-    public required StreamDefaults Defaults { get; init; }
+    /// <summary>Per-stream settings: routes over defaults over the <c>hooks:</c> section over the built-ins.</summary>
+    public required Routing.RouteTable Routes { get; init; }
 
     /// <summary>The root section, kept so plugin sections read later can still report unknown keys.</summary>
     public required YamlSection Root { get; init; }
@@ -48,27 +49,4 @@ public sealed record PluginsConfig
 
     /// <summary>Each <c>plugins.&lt;name&gt;</c> mapping, read by the plugin of that name.</summary>
     public required IReadOnlyDictionary<string, YamlSection> Sections { get; init; }
-}
-
-/// <summary>Per-stream settings (routes will override them per stream id in a later version).</summary>
-public sealed record StreamDefaults
-{
-    public bool GopCache { get; init; } = true;
-
-    public TimeSpan MergeWrite { get; init; } = TimeSpan.FromMilliseconds(350);
-
-    /// <summary>How long a dropped publisher may come back and continue to the waiting players.</summary>
-    public TimeSpan ResumeWindow { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a player may wait for a stream that is not published.</summary>
-    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long a new publisher may take to show all its tracks before the stream starts with what it has.</summary>
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>A player further behind than this (media time queued) is disconnected.</summary>
-    public TimeSpan PlayerMaxLag { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>A player with more bytes than this queued is disconnected.</summary>
-    public long PlayerMaxQueue { get; init; } = 16 * 1024 * 1024;
 }

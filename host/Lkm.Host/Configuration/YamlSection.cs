@@ -46,6 +46,24 @@ public sealed class YamlSection
         };
     }
 
+    /// <summary>A sequence of mappings (e.g. <c>routes:</c>), each as a section named <c>key[i]</c>.</summary>
+    public IReadOnlyList<YamlSection> Sections(string key)
+    {
+        _read.Add(key);
+        var node = Find(key);
+        return node switch
+        {
+            null => [],
+            YamlScalarNode { Value: null or "" or "~" } => [],
+            YamlSequenceNode seq => seq.Children.Select((c, i) => c is YamlMappingNode map
+                ? new YamlSection(File, $"{KeyPath(key)}[{i}]", map)
+                : throw Error(c, $"'{KeyPath(key)}[{i}]' must be a mapping of keys")).ToList(),
+            _ => throw Error(node, $"'{KeyPath(key)}' must be a list"),
+        };
+    }
+
+    public YamlNode? Node => _node;
+
     public string GetString(string key, string defaultValue) => Scalar(key) is { } s ? s.Value ?? defaultValue : defaultValue;
 
     public int GetInt(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue)

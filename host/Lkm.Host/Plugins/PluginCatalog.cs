@@ -24,13 +24,13 @@ public sealed partial class PluginCatalog : IAsyncDisposable
     private readonly IStreamHub _hub;
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
-    private readonly SinkQueueLimits _sinkLimits;
+    private readonly Func<SinkQueueLimits> _sinkLimits;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly List<LoadedPlugin> _plugins = [];
 
-    public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry, SinkQueueLimits sinkLimits,
+    public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry, Func<SinkQueueLimits> sinkLimits,
         ILoggerFactory loggerFactory, CancellationToken shutdown)
     {
         _config = config;

@@ -18,6 +18,7 @@ internal sealed class PlayHandle : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _source.Post(new SourceEvent(SourceEventKind.SinkRemoved, item: _sink));
+            _source.Hub.OnPlayerGone(_source, _sink);
         }
 
         return ValueTask.CompletedTask;

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Lkm.Host.Hooks;
+using Lkm.Host.Routing;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
@@ -16,7 +18,7 @@ internal sealed partial class Source
     private const long ResumeGapMs = 40;
 
     private readonly Channel<SourceEvent> _events = Channel.CreateUnbounded<SourceEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly StreamEngineOptions _options;
+    private StreamPolicy _options;
     private readonly TransStreamRegistry _registry;
     private readonly ILogger _logger;
     private readonly List<Segment> _completed = [];
@@ -46,9 +48,17 @@ internal sealed partial class Source
 
     private long _pending;
     private long _droppedPlayers;
+
+    // Idle / receive timeouts (wall clock, ms).
+    private long _lastMediaAt;
+    private long _noPlayersSince;
+    private bool _timeoutHookRunning;
+
+    /// <summary>Players attached or waiting, counted by the hub for max_players.</summary>
+    public int PlayerCount;
     private long _packets;
 
-    public Source(string id, StreamHub hub, StreamEngineOptions options, TransStreamRegistry registry, ILogger logger)
+    public Source(string id, StreamHub hub, StreamPolicy options, TransStreamRegistry registry, ILogger logger)
     {
         Id = id;
         Hub = hub;
@@ -178,6 +188,8 @@ internal sealed partial class Source
         _publisherSince = DateTime.UtcNow;
         _publisherTracks.Clear();
         _live = false;
+        _lastMediaAt = Environment.TickCount64;
+        _noPlayersSince = Environment.TickCount64;
         Log.PublisherAttached(_logger, Id, publisher.Request.Protocol, publisher.Request.RemoteAddress, _sinks.Count);
     }
 
@@ -315,6 +327,7 @@ internal sealed partial class Source
     private void OnPublisherPacket(in MediaPacket packet)
     {
         _packets++;
+        _lastMediaAt = Environment.TickCount64;
         if (_live)
         {
             OnLivePacket(packet);
@@ -534,6 +547,11 @@ internal sealed partial class Source
 
         Detach(sink);
         _sinks.Remove(sink);
+        if (_sinks.Count == 0)
+        {
+            _noPlayersSince = Environment.TickCount64;
+        }
+
         MaybeRemove();
     }
 
@@ -555,6 +573,10 @@ internal sealed partial class Source
 
     private void OnTick(DateTime now)
     {
+        // Routes may have been edited: the next decision uses the current policy.
+        _options = Hub.ResolvePolicy(Id);
+        CheckTimeouts();
+
         if (_hasPublisher && !_live && now - _publisherSince > _options.ProbeTimeout && _publisherTracks.Count > 0)
         {
             Log.ProbeTimeout(_logger, Id, _options.ProbeTimeout.TotalMilliseconds, string.Join(", ", _publisherTracks));
@@ -584,6 +606,76 @@ internal sealed partial class Source
         }
 
         MaybeRemove();
+    }
+
+    /// <summary>
+    /// A publisher with no players for idle_timeout, or sending nothing for receive_timeout, is asked
+    /// about through its hook (true keeps it); with no hook defined, it is closed.
+    /// </summary>
+    private void CheckTimeouts()
+    {
+        if (!_hasPublisher || _timeoutHookRunning)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        HookEvent? hookEvent = null;
+        string reason = "";
+        if (_options.ReceiveTimeout > TimeSpan.Zero && now - _lastMediaAt > _options.ReceiveTimeout.TotalMilliseconds)
+        {
+            hookEvent = HookEvent.OnReceiveTimeout;
+            reason = $"no media received for {_options.ReceiveTimeout.TotalSeconds:0.#} s";
+        }
+        else if (_options.IdleTimeout > TimeSpan.Zero && _sinks.Count == 0 && now - _noPlayersSince > _options.IdleTimeout.TotalMilliseconds)
+        {
+            hookEvent = HookEvent.OnIdleTimeout;
+            reason = $"no players for {_options.IdleTimeout.TotalSeconds:0.#} s";
+        }
+
+        if (hookEvent is not { } ev || ActivePublisher is not { } publisher)
+        {
+            return;
+        }
+
+        _timeoutHookRunning = true;
+        var policy = _options;
+        var context = HookContexts.For(publisher.Request);
+        _ = Task.Run(async () =>
+        {
+            HookDecision decision;
+            try
+            {
+                decision = await Hub.Hooks.DecideAsync(policy, ev, context, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.EventFailed(_logger, Id, SourceEventKind.Tick, ex);
+                decision = new HookDecision(false, ex.Message, false);
+            }
+
+            Post(new SourceEvent(SourceEventKind.Query, item: (Action<Source>)(s => s.OnTimeoutDecided(ev, decision, reason))));
+        });
+    }
+
+    private void OnTimeoutDecided(HookEvent ev, HookDecision decision, string reason)
+    {
+        _timeoutHookRunning = false;
+        if (decision.FromScript && decision.Allow)
+        {
+            // The hook keeps the stream: the clock starts again.
+            Log.TimeoutKept(_logger, Id, reason);
+            _lastMediaAt = _noPlayersSince = Environment.TickCount64;
+            return;
+        }
+
+        if (!_hasPublisher)
+        {
+            return;
+        }
+
+        Log.TimeoutClosed(_logger, Id, reason, decision.FromScript ? "its hook said no" : "no hook keeps it");
+        Shutdown(ev == HookEvent.OnIdleTimeout ? "idle timeout: " + reason : "receive timeout: " + reason);
     }
 
     private void MaybeRemove()
@@ -709,6 +801,12 @@ internal sealed partial class Source
 
         [LoggerMessage(10, LogLevel.Warning, "Stream {StreamId}: track set not complete after {Ms} ms, starting with {Tracks}")]
         public static partial void ProbeTimeout(ILogger logger, string streamId, double ms, string tracks);
+
+        [LoggerMessage(12, LogLevel.Information, "Stream {StreamId}: {Reason}, but its hook keeps it")]
+        public static partial void TimeoutKept(ILogger logger, string streamId, string reason);
+
+        [LoggerMessage(13, LogLevel.Information, "Stream {StreamId}: closed, {Reason} and {Why}")]
+        public static partial void TimeoutClosed(ILogger logger, string streamId, string reason, string why);
 
         [LoggerMessage(11, LogLevel.Error, "Stream {StreamId}: handling {Event} failed")]
         public static partial void EventFailed(ILogger logger, string streamId, SourceEventKind @event, Exception exception);

@@ -1,3 +1,5 @@
+using Lkm.Host.Hooks;
+using Lkm.Host.Routing;
 using Lkm.Sdk.Streaming;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +13,8 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
-    private readonly StreamEngineOptions _options;
+    private readonly LiveRoutes _routes;
+    private readonly IStreamHooks _hooks;
     private readonly TransStreamRegistry _registry;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -19,38 +22,49 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     private long _generation;
     private bool _disposed;
 
-    public StreamHub(StreamEngineOptions options, TransStreamRegistry registry, ILoggerFactory loggerFactory)
+    public StreamHub(LiveRoutes routes, TransStreamRegistry registry, ILoggerFactory loggerFactory, IStreamHooks? hooks = null)
     {
-        _options = options;
+        _routes = routes;
+        _hooks = hooks ?? NoStreamHooks.Instance;
         _registry = registry;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Stream");
         _ticker = new Timer(_ => Tick(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
-    public StreamEngineOptions Options => _options;
+    public LiveRoutes Routes => _routes;
 
-    public ValueTask<IPublisher> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    internal IStreamHooks Hooks => _hooks;
+
+    public async ValueTask<IPublisher> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         ValidateId(request.StreamId);
+        var policy = _routes.Resolve(request.StreamId);
+        if (!policy.AllowsPublish(request.Protocol))
+        {
+            throw Deny(request, DenyReason.Forbidden, $"publishing over {request.Protocol} is not allowed for this stream (route {policy.Route})");
+        }
+
+        ThrowIfPublished(request);
+        var decision = await _hooks.DecideAsync(policy, HookEvent.OnPublish, HookContexts.For(request), cancellationToken).ConfigureAwait(false);
+        if (!decision.Allow)
+        {
+            throw Deny(request, DenyReason.Forbidden, decision.Reason ?? "denied by on_publish");
+        }
+
         lock (_gate)
         {
             ThrowIfDisposed();
-            var source = GetOrCreate(request.StreamId);
-            if (source.ActivePublisher is { } existing)
-            {
-                Log.DuplicatePublisher(_logger, request.StreamId, request.RemoteAddress, existing.Request.RemoteAddress);
-                throw new StreamDeniedException(DenyReason.AlreadyPublished, $"stream '{request.StreamId}' is already published");
-            }
-
+            ThrowIfPublished(request);
+            var source = GetOrCreate(request.StreamId, policy);
             var publisher = new Publisher(source, ++_generation, request);
             source.ActivePublisher = publisher;
             source.Post(new SourceEvent(SourceEventKind.PublisherAttached, publisher.Generation, publisher));
-            return ValueTask.FromResult<IPublisher>(publisher);
+            return publisher;
         }
     }
 
-    public ValueTask<IAsyncDisposable> PlayAsync(PlayRequest request, ISink sink, CancellationToken cancellationToken = default)
+    public async ValueTask<IAsyncDisposable> PlayAsync(PlayRequest request, ISink sink, CancellationToken cancellationToken = default)
     {
         ValidateId(request.StreamId);
         if (_registry.Find(sink.TransProtocol) is null)
@@ -58,14 +72,76 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
             throw new StreamDeniedException(DenyReason.BadRequest, $"no plugin provides the '{sink.TransProtocol}' output");
         }
 
+        var policy = _routes.Resolve(request.StreamId);
+        if (!policy.AllowsPlay(sink.Protocol))
+        {
+            throw Deny(request, DenyReason.Forbidden, $"playing over {sink.Protocol} is not allowed for this stream (route {policy.Route})");
+        }
+
+        ThrowIfFull(request, policy);
+        var decision = await _hooks.DecideAsync(policy, HookEvent.OnPlay, HookContexts.For(request, sink.Id), cancellationToken).ConfigureAwait(false);
+        if (!decision.Allow)
+        {
+            throw Deny(request, DenyReason.Forbidden, decision.Reason ?? "denied by on_play");
+        }
+
         lock (_gate)
         {
             ThrowIfDisposed();
-            var source = GetOrCreate(request.StreamId);
+            ThrowIfFull(request, policy);
+            var source = GetOrCreate(request.StreamId, policy);
             var state = new SinkState(sink, request);
+            Interlocked.Increment(ref source.PlayerCount);
             source.Post(new SourceEvent(SourceEventKind.SinkAdded, item: state));
-            return ValueTask.FromResult<IAsyncDisposable>(new PlayHandle(source, state));
+            return new PlayHandle(source, state);
         }
+    }
+
+    private void ThrowIfPublished(PublishRequest request)
+    {
+        lock (_gate)
+        {
+            if (_sources.TryGetValue(request.StreamId, out var source) && !source.Removed && source.ActivePublisher is { } existing)
+            {
+                Log.DuplicatePublisher(_logger, request.StreamId, request.RemoteAddress, existing.Request.RemoteAddress);
+                throw new StreamDeniedException(DenyReason.AlreadyPublished, $"stream '{request.StreamId}' is already published");
+            }
+        }
+    }
+
+    private void ThrowIfFull(PlayRequest request, StreamPolicy policy)
+    {
+        if (policy.MaxPlayers <= 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_sources.TryGetValue(request.StreamId, out var source) && !source.Removed && Volatile.Read(ref source.PlayerCount) >= policy.MaxPlayers)
+            {
+                throw Deny(request, DenyReason.Forbidden, $"the stream has its maximum of {policy.MaxPlayers} players");
+            }
+        }
+    }
+
+    private StreamDeniedException Deny(StreamRequest request, DenyReason reason, string message)
+    {
+        Log.Denied(_logger, request.StreamId, request is PublishRequest ? "publish" : "play", request.Protocol, request.RemoteAddress, message);
+        return new StreamDeniedException(reason, message);
+    }
+
+    internal StreamPolicy ResolvePolicy(string streamId) => _routes.Resolve(streamId);
+
+    internal void OnPlayerGone(Source source, SinkState sink)
+    {
+        Interlocked.Decrement(ref source.PlayerCount);
+        var policy = _routes.Resolve(source.Id);
+        _hooks.Notify(policy, HookEvent.OnPlayDone, HookContexts.For(sink.Request, sink.Sink.Id) with
+        {
+            DurationSeconds = (DateTime.UtcNow - sink.JoinedAt).TotalSeconds,
+            Bytes = sink.Sink.BytesSent,
+        });
     }
 
     /// <summary>Ids of the sources the hub holds now.</summary>
@@ -120,6 +196,11 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
 
     internal void OnPublisherGone(Source source, Publisher publisher)
     {
+        _hooks.Notify(_routes.Resolve(source.Id), HookEvent.OnPublishDone, HookContexts.For(publisher.Request) with
+        {
+            DurationSeconds = (DateTime.UtcNow - publisher.StartedAt).TotalSeconds,
+            Bytes = publisher.BytesReceived,
+        });
         lock (_gate)
         {
             if (ReferenceEquals(source.ActivePublisher, publisher))
@@ -176,11 +257,11 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         await Task.WhenAll(sources.Select(s => s.Loop)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
-    private Source GetOrCreate(string id)
+    private Source GetOrCreate(string id, StreamPolicy policy)
     {
         if (!_sources.TryGetValue(id, out var source) || source.Removed)
         {
-            source = new Source(id, this, _options, _registry, _loggerFactory.CreateLogger("Lkm.Stream." + id.Replace('/', '.')));
+            source = new Source(id, this, policy, _registry, _loggerFactory.CreateLogger("Lkm.Stream." + id.Replace('/', '.')));
             _sources[id] = source;
         }
 
@@ -224,5 +305,8 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     {
         [LoggerMessage(1, LogLevel.Warning, "Stream {StreamId}: publish from {Peer} refused, already published by {Existing}")]
         public static partial void DuplicatePublisher(ILogger logger, string streamId, string peer, string existing);
+
+        [LoggerMessage(2, LogLevel.Warning, "Stream {StreamId}: {Action} over {Protocol} from {Peer} denied: {Reason}")]
+        public static partial void Denied(ILogger logger, string streamId, string action, string protocol, string peer, string reason);
     }
 }

@@ -10,9 +10,10 @@ public sealed class ConfigLoaderTests
         string path = Path.Combine(FindRoot(), "lkm.yaml");
         var config = ConfigLoader.Load(path);
         Assert.Equal(8080, config.Server.Http);
-        Assert.Equal(TimeSpan.FromMilliseconds(350), config.Defaults.MergeWrite);
-        Assert.Equal(TimeSpan.FromSeconds(10), config.Defaults.ResumeWindow);
-        Assert.True(config.Defaults.GopCache);
+        var policy = config.Routes.Resolve("live/test");
+        Assert.Equal(350, policy.MergeWriteMs);
+        Assert.Equal(TimeSpan.FromSeconds(10), policy.ResumeWindow);
+        Assert.True(policy.GopCache);
         Assert.Equal(1935, config.Plugins.Sections["rtmp"].GetInt("port", 0));
     }
 
@@ -63,7 +64,7 @@ public sealed class ConfigLoaderTests
             [new("server.http", "18080"), new("plugins.rtmp.port", "19350"), new("defaults.merge_write", "0")]);
         Assert.Equal(18080, config.Server.Http);
         Assert.Equal(19350, config.Plugins.Sections["rtmp"].GetInt("port", 0));
-        Assert.Equal(TimeSpan.Zero, config.Defaults.MergeWrite);
+        Assert.Equal(0, config.Routes.Resolve("x").MergeWriteMs);
     }
 
     [Theory]

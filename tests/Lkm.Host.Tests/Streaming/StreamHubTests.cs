@@ -1,3 +1,4 @@
+using Lkm.Host.Routing;
 using Lkm.Host.Streaming;
 using Lkm.Sdk.Streaming;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,8 +15,8 @@ public sealed class StreamHubTests : IAsyncDisposable
         _registry.Register(new TestTransStreamFactory());
     }
 
-    private StreamHub Hub(StreamEngineOptions? options = null) =>
-        _hub ??= new StreamHub(options ?? new StreamEngineOptions { MergeWriteMs = 0 }, _registry, NullLoggerFactory.Instance);
+    private StreamHub Hub(StreamPolicy? policy = null) =>
+        _hub ??= new StreamHub(new LiveRoutes(RouteTable.Fixed(policy ?? new StreamPolicy { MergeWriteMs = 0 })), _registry, NullLoggerFactory.Instance);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -46,7 +47,7 @@ public sealed class StreamHubTests : IAsyncDisposable
     [Fact]
     public async Task Joining_player_gets_the_cached_gop_at_once()
     {
-        var hub = Hub(new StreamEngineOptions { MergeWriteMs = 350 });
+        var hub = Hub(new StreamPolicy { MergeWriteMs = 350 });
         var publisher = await hub.PublishAsync(Publish("live/gop"), Ct);
         int v = publisher.AddTrack(Media.Video);
         publisher.TracksComplete();
@@ -117,7 +118,7 @@ public sealed class StreamHubTests : IAsyncDisposable
     [Fact]
     public async Task Player_that_stops_reading_is_disconnected_and_others_keep_receiving()
     {
-        var hub = Hub(new StreamEngineOptions { MergeWriteMs = 0, SinkLimits = new SinkQueueLimits { MaxLagMs = 500 } });
+        var hub = Hub(new StreamPolicy { MergeWriteMs = 0, SinkLimits = new SinkQueueLimits { MaxLagMs = 500 } });
         var publisher = await hub.PublishAsync(Publish("live/slow"), Ct);
         int v = publisher.AddTrack(Media.Video);
         publisher.TracksComplete();
@@ -140,7 +141,7 @@ public sealed class StreamHubTests : IAsyncDisposable
     [Fact]
     public async Task Player_waiting_longer_than_wait_timeout_is_closed()
     {
-        var hub = Hub(new StreamEngineOptions { WaitTimeout = TimeSpan.FromMilliseconds(300) });
+        var hub = Hub(new StreamPolicy { WaitTimeout = TimeSpan.FromMilliseconds(300) });
         var sink = new RecordingSink();
         await using var handle = await hub.PlayAsync(Play("live/nobody"), sink, Ct);
         await Media.EventuallyAsync(() => sink.IsClosed, "wait timeout", 3000);
@@ -150,7 +151,7 @@ public sealed class StreamHubTests : IAsyncDisposable
     [Fact]
     public async Task Players_are_closed_when_the_publisher_does_not_return_within_the_resume_window()
     {
-        var hub = Hub(new StreamEngineOptions { MergeWriteMs = 0, ResumeWindow = TimeSpan.FromMilliseconds(300) });
+        var hub = Hub(new StreamPolicy { MergeWriteMs = 0, ResumeWindow = TimeSpan.FromMilliseconds(300) });
         var sink = new RecordingSink();
         await using var handle = await hub.PlayAsync(Play("live/gone"), sink, Ct);
         var a = await hub.PublishAsync(Publish("live/gone"), Ct);
