@@ -36,7 +36,10 @@ public sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the host; <paramref name="settings"/> are extra <c>--set key=value</c> overrides.</summary>
-    public static async Task<HostProcess> StartAsync(params string[] settings)
+    public static Task<HostProcess> StartAsync(params string[] settings) => StartWithConfigAsync(RepoPaths.ShippedConfig, settings);
+
+    /// <summary>Starts the host with its own config file (e.g. written by the test beside its scripts).</summary>
+    public static async Task<HostProcess> StartWithConfigAsync(string configPath, params string[] settings)
     {
         if (!File.Exists(RepoPaths.HostDll))
         {
@@ -54,7 +57,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         psi.ArgumentList.Add(RepoPaths.HostDll);
         psi.ArgumentList.Add("--config");
-        psi.ArgumentList.Add(RepoPaths.ShippedConfig);
+        psi.ArgumentList.Add(configPath);
         foreach (var setting in new[] { $"server.http={http}", $"server.listen=127.0.0.1", $"plugins.rtmp.port={rtmp}" }.Concat(settings))
         {
             psi.ArgumentList.Add("--set");

@@ -31,6 +31,38 @@ public sealed class RawRtmpClient : IAsyncDisposable
         await Stream.WriteAsync(s.AsMemory(1, 1536));
     }
 
+    /// <summary>Sends an AMF0 command message (fmt 0 then fmt 3 chunks of 128 bytes) on chunk stream 3.</summary>
+    public async Task SendCommandAsync(uint streamId, params object?[] values)
+    {
+        var body = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var v in values)
+        {
+            Lkm.Sdk.Amf.Amf0.Write(body, v);
+        }
+
+        var payload = body.WrittenSpan.ToArray();
+        var bytes = new List<byte>(Fmt0Header(3, 0, payload.Length, 20, streamId));
+        for (int i = 0; i < payload.Length; i += 128)
+        {
+            if (i > 0)
+            {
+                bytes.Add(0xC3);
+            }
+
+            bytes.AddRange(payload.Skip(i).Take(128));
+        }
+
+        await Stream.WriteAsync(bytes.ToArray());
+    }
+
+    /// <summary>connect + createStream + publish of <c>app/name</c>, the way an encoder starts (replies are not awaited).</summary>
+    public async Task PublishAsync(string app, string name)
+    {
+        await SendCommandAsync(0, "connect", 1.0, new Lkm.Sdk.Amf.Amf0Object { { "app", app }, { "tcUrl", $"rtmp://127.0.0.1/{app}" } });
+        await SendCommandAsync(0, "createStream", 2.0, null);
+        await SendCommandAsync(1, "publish", 3.0, null, name, "live");
+    }
+
     /// <summary>A type-0 chunk header for csid 2..63 (one-byte basic header).</summary>
     public static byte[] Fmt0Header(int csid, uint timestamp, int length, byte type, uint streamId)
     {
