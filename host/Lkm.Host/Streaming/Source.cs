@@ -46,8 +46,11 @@ internal sealed partial class Source
     private bool _live;
     private bool _hasVideo;
 
+    private readonly BitrateMeter _rates = new();
     private long _pending;
     private long _droppedPlayers;
+    private long _bytesIn;
+    private long _bytesOut;
 
     // Idle / receive timeouts (wall clock, ms).
     private long _lastMediaAt;
@@ -327,6 +330,7 @@ internal sealed partial class Source
     private void OnPublisherPacket(in MediaPacket packet)
     {
         _packets++;
+        _bytesIn += packet.Buffer.Length;
         _lastMediaAt = Environment.TickCount64;
         if (_live)
         {
@@ -523,6 +527,7 @@ internal sealed partial class Source
 
         if (sink.Sink.TrySend(segment))
         {
+            _bytesOut += segment.Length;
             return true;
         }
 
@@ -575,6 +580,7 @@ internal sealed partial class Source
     {
         // Routes may have been edited: the next decision uses the current policy.
         _options = Hub.ResolvePolicy(Id);
+        _rates.Sample(_bytesIn, _bytesOut);
         CheckTimeouts();
 
         if (_hasPublisher && !_live && now - _publisherSince > _options.ProbeTimeout && _publisherTracks.Count > 0)
@@ -746,19 +752,39 @@ internal sealed partial class Source
         Hub.TryRemove(this);
     }
 
-    /// <summary>A snapshot for the API and tests; runs on the loop.</summary>
-    public SourceInfo Describe() => new(
-        Id,
-        ActivePublisher?.Request.Protocol,
-        ActivePublisher?.Request.RemoteAddress,
-        _live,
-        _tracks.ToList(),
-        _sinks.Count(s => !s.Removed),
-        _trans.ToDictionary(t => t.Key, t => t.Value.Sinks.Count),
-        _droppedPlayers,
-        _packets,
-        ActivePublisher?.BytesReceived ?? 0,
-        _gop.Count);
+    /// <summary>A snapshot for the API, metrics and tests; runs on the loop.</summary>
+    public SourceInfo Describe() => new()
+    {
+        Id = Id,
+        Protocol = ActivePublisher?.Request.Protocol,
+        Publisher = ActivePublisher?.Request.RemoteAddress,
+        PublishedAt = ActivePublisher?.StartedAt,
+        Live = _live,
+        Tracks = _tracks.ToList(),
+        Players = _sinks.Count(s => !s.Removed),
+        PlayersByProtocol = _sinks.Where(s => !s.Removed).GroupBy(s => s.Sink.Protocol).ToDictionary(g => g.Key, g => g.Count()),
+        Sinks = _sinks.Where(s => !s.Removed).Select(s => new SinkInfo(s.Sink.Id, s.Sink.Protocol, s.Sink.RemoteEndPoint?.ToString() ?? "-", s.JoinedAt, s.Sink.BytesSent, s.Trans is null)).ToList(),
+        DroppedPlayers = _droppedPlayers,
+        Packets = _packets,
+        BytesIn = _bytesIn,
+        BytesOut = _bytesOut,
+        BitrateInKbps = _rates.InKbps,
+        BitrateOutKbps = _rates.OutKbps,
+        GopPackets = _gop.Count,
+    };
+
+    /// <summary>Closes one player of this stream; false when it is not here.</summary>
+    public bool CloseSink(string sinkId, string reason)
+    {
+        var sink = _sinks.FirstOrDefault(s => !s.Removed && s.Sink.Id == sinkId);
+        if (sink is null)
+        {
+            return false;
+        }
+
+        Drop(sink, reason);
+        return true;
+    }
 
     private sealed class TrackConfigComparer : IEqualityComparer<MediaTrack>
     {
@@ -812,17 +838,3 @@ internal sealed partial class Source
         public static partial void EventFailed(ILogger logger, string streamId, SourceEventKind @event, Exception exception);
     }
 }
-
-/// <summary>What the API and tests can see of a source.</summary>
-public sealed record SourceInfo(
-    string Id,
-    string? Protocol,
-    string? Publisher,
-    bool Live,
-    IReadOnlyList<MediaTrack> Tracks,
-    int Players,
-    IReadOnlyDictionary<string, int> PlayersByOutput,
-    long DroppedPlayers,
-    long Packets,
-    long BytesReceived,
-    int GopPackets);

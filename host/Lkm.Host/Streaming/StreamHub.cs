@@ -179,6 +179,36 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         return await tcs.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
+    /// <summary>Snapshots of every source (for the API and metrics).</summary>
+    public async Task<IReadOnlyList<SourceInfo>> DescribeAllAsync()
+    {
+        var infos = await Task.WhenAll(StreamIds.Select(DescribeAsync)).ConfigureAwait(false);
+        return infos.OfType<SourceInfo>().OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Disconnects one player; false when the stream or the player is unknown.</summary>
+    public async Task<bool> CloseSinkAsync(string streamId, string sinkId, string reason)
+    {
+        Source? source;
+        lock (_gate)
+        {
+            _sources.TryGetValue(streamId, out source);
+        }
+
+        if (source is null)
+        {
+            return false;
+        }
+
+        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!source.Post(new SourceEvent(SourceEventKind.Query, item: (Action<Source>)(s => tcs.TrySetResult(s.CloseSink(sinkId, reason))))))
+        {
+            return false;
+        }
+
+        return await tcs.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+
     /// <summary>Ends a stream: its publisher is closed and its players disconnected.</summary>
     public bool Close(string streamId, string reason)
     {
