@@ -29,7 +29,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void Plugins_reference_the_sdk_only_and_do_not_ship_a_copy_of_it()
     {
-        string pluginDir = Path.Combine(FindRoot(), "host", "Lkm.Host", "bin", new DirectoryInfo(HostBin.TrimEnd('/')).Parent!.Name, "net10.0", "plugins");
+        string pluginDir = Path.Combine(RepoPaths.Root, "host", "Lkm.Host", "bin", new DirectoryInfo(HostBin.TrimEnd('/')).Parent!.Name, "net10.0", "plugins");
         var folders = Directory.GetDirectories(pluginDir);
         Assert.Contains(folders, f => Path.GetFileName(f) == "Lkm.Plugins.Rtmp");
         Assert.Contains(folders, f => Path.GetFileName(f) == "Lkm.Plugins.Flv");
@@ -48,18 +48,5 @@ public sealed class ArchitectureTests
         using var pe = new PEReader(stream);
         var md = pe.GetMetadataReader();
         return md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToList();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -10,7 +10,7 @@ public sealed class ConfigLoaderFuzzTests
     [Fact]
     public void Mutated_config_loads_or_fails_with_a_config_exception()
     {
-        string shipped = File.ReadAllText(Path.Combine(RepoRoot(), "lkm.yaml"));
+        string shipped = File.ReadAllText(Path.Combine(RepoPaths.Root, "lkm.yaml"));
         var random = new Random(2026);
         int failures = 0;
         for (int i = 0; i < 3000; i++)
@@ -36,18 +36,5 @@ public sealed class ConfigLoaderFuzzTests
 
         // Most single-character edits break something; the loader must have noticed.
         Assert.True(failures > 300, $"only {failures} of 3000 mutated files were refused");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -7,7 +7,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Shipped_config_loads_with_the_documented_defaults()
     {
-        string path = Path.Combine(FindRoot(), "lkm.yaml");
+        string path = Path.Combine(RepoPaths.Root, "lkm.yaml");
         var config = ConfigLoader.Load(path);
         Assert.Equal(8080, config.Server.Http);
         var policy = config.Routes.Resolve("live/test");
@@ -94,18 +94,5 @@ public sealed class ConfigLoaderTests
     {
         Assert.True(ConfigValues.TryParseSize(text, out long value));
         Assert.Equal(bytes, value);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -51,16 +51,7 @@ internal sealed class HookFixture : IAsyncDisposable
     }
 
     /// <summary>Where the repository's scripts/ folder is (tests run from bin/...).</summary>
-    public static string RepoScripts(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "scripts", relative);
-    }
+    public static string RepoScripts(string relative) => RepoPaths.File("scripts", relative);
 }
 
 /// <summary>An ILoggerFactory that keeps every formatted line.</summary>
