@@ -1,0 +1,8 @@
+namespace Lkm.Bench.Net;
+
+public enum StreamProtocol
+{
+    Rtmp,
+    HttpFlv,
+    WsFlv,
+}

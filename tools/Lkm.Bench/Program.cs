@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using Lkm.Bench.Cli;
+
+// Ctrl+C or SIGTERM ends the run early; the report is still printed.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "play" => await Commands.PlayAsync(args.Skip(1), stop.Token),
+        "publish" => await Commands.PublishAsync(args.Skip(1), stop.Token),
+        "-h" or "--help" or "help" => Help(Commands.ExitHealthy),
+        _ => Help(Commands.ExitUsage),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return Help(Commands.ExitUsage);
+}
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return Commands.ExitError;
+}
+
+static int Help(int exitCode)
+{
+    Console.Error.WriteLine(Usage.Text);
+    return exitCode;
+}

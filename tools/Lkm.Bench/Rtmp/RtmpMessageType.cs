@@ -1,0 +1,22 @@
+namespace Lkm.Bench.Rtmp;
+
+/// <summary>RTMP message type ids the bench reads or writes.</summary>
+public static class RtmpMessageType
+{
+    public const byte SetChunkSize = 1;
+    public const byte Abort = 2;
+    public const byte Acknowledgement = 3;
+    public const byte UserControl = 4;
+    public const byte WindowAckSize = 5;
+    public const byte SetPeerBandwidth = 6;
+    public const byte Audio = 8;
+    public const byte Video = 9;
+    public const byte DataAmf3 = 15;
+    public const byte CommandAmf3 = 17;
+    public const byte DataAmf0 = 18;
+    public const byte CommandAmf0 = 20;
+    public const byte Aggregate = 22;
+
+    /// <summary>Media is counted and skipped, never buffered.</summary>
+    public static bool IsMedia(byte type) => type is Audio or Video or Aggregate;
+}
