@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net;
 using Lkm.Sdk.Buffers;
@@ -30,6 +31,8 @@ internal sealed class HttpFlvSink : SinkBase
     /// </summary>
     public void BeginStreaming() => _streaming = true;
 
+    // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         Volatile.Write(ref _writing, 1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net;
 using System.Net.WebSockets;
 using Lkm.Sdk.Buffers;
@@ -27,6 +28,8 @@ internal sealed class WsFlvSink : SinkBase
     /// <summary>Gives the sink its upgraded socket. Must be called before <see cref="SinkBase.RunAsync"/>.</summary>
     public void Attach(WebSocket socket) => Volatile.Write(ref _socket, socket);
 
+    // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         var socket = Volatile.Read(ref _socket) ?? throw new InvalidOperationException("WebSocket not attached.");

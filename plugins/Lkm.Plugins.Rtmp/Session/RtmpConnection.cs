@@ -81,7 +81,7 @@ internal sealed partial class RtmpConnection
             _session.CancelAfter(_options.SetupTimeout);
             _input = PipeReader.Create(
                 new NetworkStream(_socket, ownsSocket: false),
-                new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
+                new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true));
             await HandshakeAsync().ConfigureAwait(false);
             await ReadMessagesAsync().ConfigureAwait(false);
         }

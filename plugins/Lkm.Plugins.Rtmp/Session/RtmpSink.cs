@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Streaming;
@@ -20,6 +21,8 @@ public sealed class RtmpSink : SinkBase
         _socket = socket;
     }
 
+    // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         _buffers.Clear();
