@@ -58,7 +58,11 @@ public sealed partial class ScriptStreamHooks : IStreamHooks
         });
     }
 
-    private static HookOptions Options(StreamPolicy policy) => new() { Timeout = policy.HookTimeout, OnError = policy.OnError };
+    // The statement limit is a backstop far above what the time limit lets run (Jint does some millions of
+    // statements a second), so a runaway script is stopped by the route's time limit, as configured.
+    private const int MaxStatements = 100_000_000;
+
+    private static HookOptions Options(StreamPolicy policy) => new() { Timeout = policy.HookTimeout, OnError = policy.OnError, MaxStatements = MaxStatements };
 
     private static partial class Log
     {
