@@ -1,4 +1,5 @@
 using System.Net;
+using Lkm.Host.Api;
 using Lkm.Host.Configuration;
 using Lkm.Host.Hooks;
 using Lkm.Host.Logging;
@@ -42,19 +43,16 @@ public static partial class LkmServer
             {
                 kestrel.Listen(IPAddress.Parse(config.Server.Listen), config.Server.Http);
             }
+
+            ApiPipeline.AddListeners(kestrel, config);
         });
         await using var app = builder.Build();
         app.UseWebSockets();
-        app.Use(async (context, next) =>
-        {
-            if (!await router.TryHandleAsync(context).ConfigureAwait(false))
-            {
-                await next(context).ConfigureAwait(false);
-            }
-        });
-        app.MapGet("/", () => Results.Text($"LKM.NET {typeof(LkmServer).Assembly.GetName().Version}: streams at /<id>.flv\n"));
 
         await using var catalog = new PluginCatalog(config, hub, router, registry, () => routes.Current.Defaults.SinkLimits, loggerFactory, shutdown.Token);
+
+        // Media routes, the API, /metrics and the console (see Api/ApiPipeline).
+        ApiPipeline.Use(app, new ApiServices(config, hub, () => catalog.Plugins, hookEngine), router, loggerFactory);
         try
         {
             await catalog.StartAllAsync(shutdown.Token).ConfigureAwait(false);
@@ -72,7 +70,7 @@ public static partial class LkmServer
         }
 
         hooks.Notify(routes.Current.Defaults, HookEvent.OnStarted, new HookContext { Stream = "", Protocol = "" });
-        Log.Ready(logger, config.FilePath, config.Server.Http, string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).Select(p => p.Name)),
+        Log.Ready(logger, config.FilePath, config.Server.Http, ApiPipeline.SeparateEndPoint(config)?.ToString() ?? "on the http port", string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).Select(p => p.Name)),
             string.Join(", ", catalog.Plugins.SelectMany(p => p.Context.Listeners).Select(l => $"{l.Name}={l.EndPoint}")));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -91,8 +89,8 @@ public static partial class LkmServer
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "LKM.NET ready: config {Config}, http port {Http}, plugins [{Plugins}], listeners [{Listeners}]")]
-        public static partial void Ready(ILogger logger, string config, int http, string plugins, string listeners);
+        [LoggerMessage(1, LogLevel.Information, "LKM.NET ready: config {Config}, http port {Http}, api {Api}, plugins [{Plugins}], listeners [{Listeners}]")]
+        public static partial void Ready(ILogger logger, string config, int http, string api, string plugins, string listeners);
 
         [LoggerMessage(2, LogLevel.Critical, "config error: {Message}")]
         public static partial void ConfigError(ILogger logger, string message);

@@ -54,6 +54,7 @@ public static class ConfigLoader
         var plugins = root.Section("plugins");
         var defaults = root.Section("defaults");
         var hooks = root.Section("hooks");
+        var api = root.Section("api");
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".";
 
         var config = new LkmConfig
@@ -79,6 +80,11 @@ public static class ConfigLoader
                 Sections = plugins.Keys.Where(k => k != "dir").ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
             },
             Routes = ReadRoutes(root, defaults, hooks, baseDir),
+            Api = new ApiConfig
+            {
+                Token = api.GetString("token", ""),
+                Listen = api.GetString("listen", "").Trim(),
+            },
         };
 
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
@@ -86,7 +92,13 @@ public static class ConfigLoader
             throw root.Section("server").Error("listen", $"'server.listen' must be an IP address, not '{config.Server.Listen}'");
         }
 
+        if (config.Api.Listen.Length > 0 && (!System.Net.IPEndPoint.TryParse(config.Api.Listen, out var apiEndPoint) || apiEndPoint.Port == 0))
+        {
+            throw api.Error("listen", $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'");
+        }
+
         server.EnsureNoUnknownKeys();
+        api.EnsureNoUnknownKeys();
         log.EnsureNoUnknownKeys();
         plugins.EnsureNoUnknownKeys();
         defaults.EnsureNoUnknownKeys();

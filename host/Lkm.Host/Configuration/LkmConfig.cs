@@ -11,6 +11,9 @@ public sealed record LkmConfig
 
     public required PluginsConfig Plugins { get; init; }
 
+    /// <summary>The HTTP API, /metrics and the web console.</summary>
+    public ApiConfig Api { get; init; } = new();
+
     /// <summary>Per-stream settings: routes over defaults over the <c>hooks:</c> section over the built-ins.</summary>
     public required Routing.RouteTable Routes { get; init; }
 
@@ -49,4 +52,19 @@ public sealed record PluginsConfig
 
     /// <summary>Each <c>plugins.&lt;name&gt;</c> mapping, read by the plugin of that name.</summary>
     public required IReadOnlyDictionary<string, YamlSection> Sections { get; init; }
+}
+
+public sealed record ApiConfig
+{
+    /// <summary>Bearer token every /api/ call (and /metrics) must carry; empty = no authentication.</summary>
+    public string Token { get; init; } = "";
+
+    /// <summary>
+    /// <c>address:port</c> of a separate listener serving only the API, /metrics and the console;
+    /// empty = they are served on the media HTTP port (server.http).
+    /// </summary>
+    public string Listen { get; init; } = "";
+
+    /// <summary>The parsed <see cref="Listen"/>; null when the API shares the media HTTP port.</summary>
+    public System.Net.IPEndPoint? ListenEndPoint => Listen.Length == 0 ? null : System.Net.IPEndPoint.Parse(Listen);
 }

@@ -1,0 +1,137 @@
+namespace Lkm.Host.Api;
+
+// The JSON shapes of the API (snake_case on the wire, see ApiJsonContext). The first fields of each
+// record are the ones LKM returned; the rest are ours.
+
+/// <summary>One row of <c>/api/v1/source/list</c>.</summary>
+public sealed record SourceDto
+{
+    public required string Id { get; init; }
+
+    /// <summary>Ingest protocol of the publisher ("rtmp"); empty while players wait for a publisher.</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary>When the publisher started, local time "yyyy-MM-dd HH:mm:ss" (LKM's format); empty without one.</summary>
+    public required string Time { get; init; }
+
+    public required int SinkCount { get; init; }
+
+    /// <summary>Incoming bitrate in kbit/s.</summary>
+    public required long Bitrate { get; init; }
+
+    /// <summary>Codec names of the tracks, e.g. ["H264", "AAC"].</summary>
+    public required IReadOnlyList<string> Tracks { get; init; }
+
+    public string? Publisher { get; init; }
+
+    public bool Live { get; init; }
+
+    public double UptimeSeconds { get; init; }
+
+    public IReadOnlyList<TrackDto> TrackDetails { get; init; } = [];
+}
+
+public sealed record TrackDto(string Codec, string Type, int Width, int Height, int SampleRate, int Channels);
+
+/// <summary>One row of <c>/api/v1/sink/list</c>.</summary>
+public sealed record SinkDto(string Id, string Source, string Protocol, string RemoteAddr, string Time, long BytesSent, bool Waiting);
+
+/// <summary>Per-stream figures of <c>/api/v1/streams/statistics</c>.</summary>
+public sealed record StreamStatisticsDto
+{
+    public required string Id { get; init; }
+
+    public required string Protocol { get; init; }
+
+    public string? Publisher { get; init; }
+
+    public bool Live { get; init; }
+
+    public double UptimeSeconds { get; init; }
+
+    public double BitrateInKbps { get; init; }
+
+    public double BitrateOutKbps { get; init; }
+
+    public long BytesIn { get; init; }
+
+    public long BytesOut { get; init; }
+
+    public long Packets { get; init; }
+
+    public int Players { get; init; }
+
+    public required IReadOnlyDictionary<string, int> PlayersByProtocol { get; init; }
+
+    public long DroppedPlayers { get; init; }
+
+    public required IReadOnlyList<TrackDto> Tracks { get; init; }
+}
+
+/// <summary>The whole of <c>/api/v1/streams/statistics</c>: totals and one entry per stream.</summary>
+public sealed record StatisticsDto
+{
+    public int Streams { get; init; }
+
+    public int Publishers { get; init; }
+
+    public int Players { get; init; }
+
+    public required IReadOnlyDictionary<string, int> PlayersByProtocol { get; init; }
+
+    public long BytesIn { get; init; }
+
+    public long BytesOut { get; init; }
+
+    public double BitrateInKbps { get; init; }
+
+    public double BitrateOutKbps { get; init; }
+
+    public long DroppedPlayers { get; init; }
+
+    public required IReadOnlyList<StreamStatisticsDto> Items { get; init; }
+}
+
+public sealed record ListenerDto(string Name, string Address, int Port);
+
+/// <summary>One row of <c>/api/v1/plugins</c>.</summary>
+public sealed record PluginDto
+{
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string AssemblyPath { get; init; }
+
+    /// <summary>loaded | running | stopped | failed.</summary>
+    public required string State { get; init; }
+
+    /// <summary>Publishers over the plugin's protocol plus players of its protocols, now.</summary>
+    public int LiveSessions { get; init; }
+
+    public required IReadOnlyList<ListenerDto> Listeners { get; init; }
+}
+
+/// <summary><c>/api/v1/server/info</c>.</summary>
+public sealed record ServerInfoDto
+{
+    public required string Version { get; init; }
+
+    public required string StartedAt { get; init; }
+
+    public double UptimeSeconds { get; init; }
+
+    public required string ConfigFile { get; init; }
+
+    /// <summary>Media HTTP port (HTTP-FLV, WS-FLV); 0 = off.</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>The separate API listener ("address:port"), or empty when the API shares the media port.</summary>
+    public required string ApiListen { get; init; }
+
+    public bool AuthRequired { get; init; }
+
+    public required string PublicIp { get; init; }
+
+    public required IReadOnlyList<ListenerDto> Listeners { get; init; }
+}

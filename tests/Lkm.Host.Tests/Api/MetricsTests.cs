@@ -1,0 +1,101 @@
+using System.Net;
+using Lkm.Host.Hooks;
+using Lkm.Host.Tests.Streaming;
+using Lkm.Sdk.Streaming;
+
+namespace Lkm.Host.Tests.Api;
+
+public sealed class MetricsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<PrometheusText> ScrapeAsync(ApiTestServer server)
+    {
+        using var response = await server.Client.GetAsync("/metrics", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString());
+        return PrometheusText.Parse(await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Player_gauges_follow_players_joining_and_leaving()
+    {
+        await using var server = await ApiTestServer.StartAsync();
+        var publisher = await server.Hub.PublishAsync(new PublishRequest { StreamId = "live/m", Protocol = "rtmp" }, Ct);
+        int v = publisher.AddTrack(Media.Video);
+        publisher.TracksComplete();
+        Media.WriteFrame(publisher, v, 0, key: true);
+
+        var before = await ScrapeAsync(server);
+        var sink = new RecordingSink();
+        var handle = await server.Hub.PlayAsync(new PlayRequest { StreamId = "live/m", Protocol = "test" }, sink, Ct);
+        await Media.EventuallyAsync(() => sink.Received.Count > 0, "the player gets the stream");
+        var during = await ScrapeAsync(server);
+        await handle.DisposeAsync();
+        await Media.EventuallyAsync(() => server.Hub.DescribeAsync("live/m").Result?.Players == 0, "the player is gone");
+        var after = await ScrapeAsync(server);
+
+        Assert.Equal("gauge", before.Types["lkm_players"]);
+        Assert.Equal(1, before.Value("lkm_publishers", ("protocol", "rtmp")));
+        Assert.Null(before.Value("lkm_players", ("protocol", "test")));
+        Assert.Equal(1, during.Value("lkm_players", ("protocol", "test")));
+        Assert.Equal(1, during.Value("lkm_stream_players", ("stream", "live/m")));
+        Assert.Equal(0, after.Value("lkm_players", ("protocol", "test")));
+        Assert.Equal(0, after.Value("lkm_stream_players", ("stream", "live/m")));
+        Assert.True(during.Value("lkm_stream_bytes_in_total", ("stream", "live/m")) > 0);
+
+        await publisher.DisposeAsync();
+        await Media.EventuallyAsync(() => !server.Hub.StreamIds.Contains("live/m"), "the stream ends");
+        var gone = await ScrapeAsync(server);
+        Assert.Null(gone.Value("lkm_stream_players", ("stream", "live/m")));
+        Assert.Equal(0, gone.Value("lkm_streams"));
+    }
+
+    [Fact]
+    public async Task Hook_calls_and_their_latency_histogram_and_process_metrics_are_exported()
+    {
+        await using var server = await ApiTestServer.StartAsync();
+        using var dir = new Lkm.Host.Tests.Api.TempFolder();
+        string script = dir.Write("hooks.js", "function on_publish(ctx) { return true; }");
+        var hookScript = server.Hooks.GetScript(script);
+        for (int i = 0; i < 3; i++)
+        {
+            await server.Hooks.RunAsync(hookScript, HookEvent.OnPublish, new HookContext { Stream = "a", Protocol = "rtmp" }, HookOptions.Default, Ct);
+        }
+
+        var metrics = await ScrapeAsync(server);
+
+        Assert.Equal(3, metrics.Value("lkm_hook_calls_total"));
+        Assert.Equal("histogram", metrics.Types["lkm_hook_duration_seconds"]);
+        Assert.Equal(3, metrics.Value("lkm_hook_duration_seconds_count"));
+        Assert.Equal(3, metrics.Value("lkm_hook_duration_seconds_bucket", ("le", "+Inf")));
+        Assert.True(metrics.Value("process_cpu_seconds_total") >= 0);
+        Assert.True(metrics.Value("process_working_set_bytes") > 0);
+        Assert.Contains(metrics.Samples, s => s.Name == "dotnet_collection_count_total");
+
+        // A second scrape adds nothing that did not happen.
+        var again = await ScrapeAsync(server);
+        Assert.Equal(3, again.Value("lkm_hook_duration_seconds_count"));
+    }
+}
+
+/// <summary>A temporary folder for a test's scripts.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lkm-api-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Write(string name, string content)
+    {
+        string full = System.IO.Path.Combine(Path, name);
+        File.WriteAllText(full, content);
+        return full;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
