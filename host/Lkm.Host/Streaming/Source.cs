@@ -614,76 +614,6 @@ internal sealed partial class Source
         MaybeRemove();
     }
 
-    /// <summary>
-    /// A publisher with no players for idle_timeout, or sending nothing for receive_timeout, is asked
-    /// about through its hook (true keeps it); with no hook defined, it is closed.
-    /// </summary>
-    private void CheckTimeouts()
-    {
-        if (!_hasPublisher || _timeoutHookRunning)
-        {
-            return;
-        }
-
-        long now = Environment.TickCount64;
-        HookEvent? hookEvent = null;
-        string reason = "";
-        if (_options.ReceiveTimeout > TimeSpan.Zero && now - _lastMediaAt > _options.ReceiveTimeout.TotalMilliseconds)
-        {
-            hookEvent = HookEvent.OnReceiveTimeout;
-            reason = $"no media received for {_options.ReceiveTimeout.TotalSeconds:0.#} s";
-        }
-        else if (_options.IdleTimeout > TimeSpan.Zero && _sinks.Count == 0 && now - _noPlayersSince > _options.IdleTimeout.TotalMilliseconds)
-        {
-            hookEvent = HookEvent.OnIdleTimeout;
-            reason = $"no players for {_options.IdleTimeout.TotalSeconds:0.#} s";
-        }
-
-        if (hookEvent is not { } ev || ActivePublisher is not { } publisher)
-        {
-            return;
-        }
-
-        _timeoutHookRunning = true;
-        var policy = _options;
-        var context = HookContexts.For(publisher.Request);
-        _ = Task.Run(async () =>
-        {
-            HookDecision decision;
-            try
-            {
-                decision = await Hub.Hooks.DecideAsync(policy, ev, context, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.EventFailed(_logger, Id, SourceEventKind.Tick, ex);
-                decision = new HookDecision(false, ex.Message, false);
-            }
-
-            Post(new SourceEvent(SourceEventKind.Query, item: (Action<Source>)(s => s.OnTimeoutDecided(ev, decision, reason))));
-        });
-    }
-
-    private void OnTimeoutDecided(HookEvent ev, HookDecision decision, string reason)
-    {
-        _timeoutHookRunning = false;
-        if (decision.FromScript && decision.Allow)
-        {
-            // The hook keeps the stream: the clock starts again.
-            Log.TimeoutKept(_logger, Id, reason);
-            _lastMediaAt = _noPlayersSince = Environment.TickCount64;
-            return;
-        }
-
-        if (!_hasPublisher)
-        {
-            return;
-        }
-
-        Log.TimeoutClosed(_logger, Id, reason, decision.FromScript ? "its hook said no" : "no hook keeps it");
-        Shutdown(ev == HookEvent.OnIdleTimeout ? "idle timeout: " + reason : "receive timeout: " + reason);
-    }
-
     private void MaybeRemove()
     {
         if (!_hasPublisher && _sinks.TrueForAll(s => s.Removed) && (_sinks.Count == 0 || !_everPublished))
@@ -752,40 +682,6 @@ internal sealed partial class Source
         Hub.TryRemove(this);
     }
 
-    /// <summary>A snapshot for the API, metrics and tests; runs on the loop.</summary>
-    public SourceInfo Describe() => new()
-    {
-        Id = Id,
-        Protocol = ActivePublisher?.Request.Protocol,
-        Publisher = ActivePublisher?.Request.RemoteAddress,
-        PublishedAt = ActivePublisher?.StartedAt,
-        Live = _live,
-        Tracks = _tracks.ToList(),
-        Players = _sinks.Count(s => !s.Removed),
-        PlayersByProtocol = _sinks.Where(s => !s.Removed).GroupBy(s => s.Sink.Protocol).ToDictionary(g => g.Key, g => g.Count()),
-        Sinks = _sinks.Where(s => !s.Removed).Select(s => new SinkInfo(s.Sink.Id, s.Sink.Protocol, s.Sink.RemoteEndPoint?.ToString() ?? "-", s.JoinedAt, s.Sink.BytesSent, s.Trans is null)).ToList(),
-        DroppedPlayers = _droppedPlayers,
-        Packets = _packets,
-        BytesIn = _bytesIn,
-        BytesOut = _bytesOut,
-        BitrateInKbps = _rates.InKbps,
-        BitrateOutKbps = _rates.OutKbps,
-        GopPackets = _gop.Count,
-    };
-
-    /// <summary>Closes one player of this stream; false when it is not here.</summary>
-    public bool CloseSink(string sinkId, string reason)
-    {
-        var sink = _sinks.FirstOrDefault(s => !s.Removed && s.Sink.Id == sinkId);
-        if (sink is null)
-        {
-            return false;
-        }
-
-        Drop(sink, reason);
-        return true;
-    }
-
     private sealed class TrackConfigComparer : IEqualityComparer<MediaTrack>
     {
         public static readonly TrackConfigComparer Instance = new();
@@ -794,47 +690,5 @@ internal sealed partial class Source
             x is not null && y is not null && x.Codec == y.Codec && x.CodecConfig.Span.SequenceEqual(y.CodecConfig.Span);
 
         public int GetHashCode(MediaTrack obj) => obj.Codec.GetHashCode();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Stream {StreamId}: publisher {Protocol} {Peer} attached ({Players} players waiting)")]
-        public static partial void PublisherAttached(ILogger logger, string streamId, string protocol, string peer, int players);
-
-        [LoggerMessage(2, LogLevel.Information, "Stream {StreamId}: live with {Tracks} after {Ms:0} ms")]
-        public static partial void Live(ILogger logger, string streamId, string tracks, double ms);
-
-        [LoggerMessage(3, LogLevel.Information, "Stream {StreamId}: publisher resumed, {Players} players continue")]
-        public static partial void Resumed(ILogger logger, string streamId, int players);
-
-        [LoggerMessage(4, LogLevel.Information, "Stream {StreamId}: publisher gone; {Players} players wait up to {Seconds} s for it to resume")]
-        public static partial void PublisherGone(ILogger logger, string streamId, int players, double seconds);
-
-        [LoggerMessage(5, LogLevel.Information, "Stream {StreamId}: {Protocol} player {Peer} waits for the stream to start")]
-        public static partial void PlayerWaiting(ILogger logger, string streamId, string protocol, string peer);
-
-        [LoggerMessage(6, LogLevel.Information, "Stream {StreamId}: {Protocol} player {Peer} attached ({Segments} cached segments, {Players} players on this output)")]
-        public static partial void PlayerAttached(ILogger logger, string streamId, string protocol, string peer, int segments, int players);
-
-        [LoggerMessage(7, LogLevel.Warning, "Stream {StreamId}: {Protocol} player {Peer} is too slow, disconnected")]
-        public static partial void PlayerTooSlow(ILogger logger, string streamId, string protocol, string peer);
-
-        [LoggerMessage(8, LogLevel.Information, "Stream {StreamId}: {Protocol} player {Peer} left after {Bytes} bytes")]
-        public static partial void PlayerLeft(ILogger logger, string streamId, string protocol, string peer, long bytes);
-
-        [LoggerMessage(9, LogLevel.Information, "Stream {StreamId}: late track {Track} added")]
-        public static partial void LateTrack(ILogger logger, string streamId, string track);
-
-        [LoggerMessage(10, LogLevel.Warning, "Stream {StreamId}: track set not complete after {Ms} ms, starting with {Tracks}")]
-        public static partial void ProbeTimeout(ILogger logger, string streamId, double ms, string tracks);
-
-        [LoggerMessage(12, LogLevel.Information, "Stream {StreamId}: {Reason}, but its hook keeps it")]
-        public static partial void TimeoutKept(ILogger logger, string streamId, string reason);
-
-        [LoggerMessage(13, LogLevel.Information, "Stream {StreamId}: closed, {Reason} and {Why}")]
-        public static partial void TimeoutClosed(ILogger logger, string streamId, string reason, string why);
-
-        [LoggerMessage(11, LogLevel.Error, "Stream {StreamId}: handling {Event} failed")]
-        public static partial void EventFailed(ILogger logger, string streamId, SourceEventKind @event, Exception exception);
     }
 }
