@@ -76,9 +76,11 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
     /// <summary>Returns what was written as a segment (one reference, owned by the caller) and starts a new one.</summary>
     public Segment Complete()
     {
-        // Hand over the current array and rent a fresh one of the same size: no copy of media bytes.
+        // Hand over the current array (no copy of media bytes) and rent the next one sized from this
+        // segment, not from the largest ever seen: a keyframe window must not make every later
+        // segment, each kept for a whole GOP, hold an array several times its size.
         var segment = new Segment(_array, _written, _hasMedia, _startsWithKeyFrame, _startDts, _endDts);
-        _array = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length, MinimumSize));
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(MinimumSize, _written + (_written / 4)));
         _written = 0;
         _hasMedia = false;
         _startsWithKeyFrame = false;
