@@ -1,5 +1,6 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using Lkm.Testing;
 
 namespace Lkm.Host.Tests;
 

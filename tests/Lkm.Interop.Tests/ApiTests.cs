@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Lkm.Interop.Tests.ApiSupport;
 using Lkm.Interop.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;
 

@@ -1,5 +1,6 @@
 using Lkm.Interop.Tests.ApiSupport;
 using Lkm.Interop.Tests.Support;
+using Lkm.Testing;
 using Microsoft.Playwright;
 
 namespace Lkm.Interop.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Lkm.Interop.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;
 
@@ -50,7 +51,7 @@ public sealed class HookTests
         var flv = await FlvCapture.HttpAsync(host.HttpPort, "live/t.flv?token=abc", TimeSpan.FromSeconds(3));
         Assert.True(FlvCheck.Validate(flv).VideoTags > 10);
 
-        var (code2, _, _) = await FfmpegProcess.RunAsync(ExternalTools.Ffprobe, ["-v", "error", "-rw_timeout", "10000000", host.RtmpUrl("live/t")], TimeSpan.FromSeconds(30));
+        var (code2, _, _) = await ToolProcess.RunAsync(ExternalTools.Ffprobe, ["-v", "error", "-rw_timeout", "10000000", host.RtmpUrl("live/t")], TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, code2);
         Ffprobe.AssertStreams(await Ffprobe.ProbeAsync(host.RtmpUrl("live/t?token=abc")), "h264", 640, 360, "aac", 44100);
     }

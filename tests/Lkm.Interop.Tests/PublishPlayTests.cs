@@ -1,4 +1,5 @@
 using Lkm.Interop.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;
 
@@ -24,7 +25,7 @@ public sealed class PublishPlayTests
 
         foreach (string url in new[] { host.FlvUrl(id), host.RtmpUrl(id) })
         {
-            var (code, _, stderr) = await FfmpegProcess.RunAsync(ExternalTools.Ffmpeg, ["-v", "error", "-i", url, "-t", "5", "-f", "null", "-"], TimeSpan.FromSeconds(40));
+            var (code, _, stderr) = await ToolProcess.RunAsync(ExternalTools.Ffmpeg, ["-v", "error", "-i", url, "-t", "5", "-f", "null", "-"], TimeSpan.FromSeconds(40));
             Assert.True(code == 0, $"ffmpeg decoding {url} exited with {code}: {stderr}");
             Assert.True(string.IsNullOrWhiteSpace(stderr), $"ffmpeg reported errors decoding {url}:\n{stderr}");
         }

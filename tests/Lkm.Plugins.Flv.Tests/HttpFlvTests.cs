@@ -6,6 +6,7 @@ using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Testing;
 
 namespace Lkm.Plugins.Flv.Tests;
 
@@ -355,7 +356,7 @@ public sealed class HttpFlvTests
         var hub = new TestHub { Content = sample.Content };
         await using var server = await FlvTestServer.StartAsync(hub);
 
-        var (exit, stdout, stderr) = await ExternalTools.RunAsync(
+        var (exit, stdout, stderr) = await ToolProcess.RunAsync(
             ffprobe,
             ["-v", "error", "-show_entries", "stream=codec_name,width,height,sample_rate", "-of", "compact=p=0:nk=0",
              new Uri(server.BaseUri, "live/a/b.flv").ToString()],

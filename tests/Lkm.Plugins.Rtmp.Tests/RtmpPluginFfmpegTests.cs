@@ -1,10 +1,9 @@
-using System.Buffers;
 using System.Text.Json;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
-using Lkm.Sdk.Amf;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lkm.Plugins.Rtmp.Tests;
@@ -17,11 +16,11 @@ public class RtmpPluginFfmpegTests
     [Fact]
     public async Task Ffmpeg_publishes_h264_and_aac_into_the_hub()
     {
-        var ffmpeg = Ffmpeg.Require("ffmpeg");
+        var ffmpeg = ExternalTools.Require("ffmpeg");
         await using var server = await RtmpTestServer.StartAsync();
         string url = $"rtmp://127.0.0.1:{server.EndPoint.Port}/live/test?token=abc";
 
-        var run = Ffmpeg.RunAsync(ffmpeg, [
+        var run = ToolProcess.RunAsync(ffmpeg, [
             "-hide_banner", "-loglevel", "error", "-nostdin",
             "-re", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
             "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100",
@@ -61,12 +60,12 @@ public class RtmpPluginFfmpegTests
     [Fact]
     public async Task Ffprobe_plays_h264_and_aac_from_the_plugin()
     {
-        var ffmpeg = Ffmpeg.Require("ffmpeg");
-        var ffprobe = Ffmpeg.Require("ffprobe");
+        var ffmpeg = ExternalTools.Require("ffmpeg");
+        var ffprobe = ExternalTools.Require("ffprobe");
         string file = Path.Combine(Path.GetTempPath(), $"lkm-rtmp-{Guid.NewGuid():N}.flv");
         try
         {
-            var made = await Ffmpeg.RunAsync(ffmpeg, [
+            var made = await ToolProcess.RunAsync(ffmpeg, [
                 "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                 "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
                 "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100",
@@ -79,7 +78,7 @@ public class RtmpPluginFfmpegTests
             var source = new TestSource(recorded.Tracks, recorded.Metadata ?? StreamMetadata.Empty, recorded.Packets);
             server.Hub.Play = (request, sink) => ValueTask.FromResult(source.Attach(server.Factory, sink, closeWhenSent: true));
 
-            var probe = await Ffmpeg.RunAsync(ffprobe, [
+            var probe = await ToolProcess.RunAsync(ffprobe, [
                 "-v", "error", "-show_entries", "stream=codec_name,width,height,sample_rate", "-of", "json",
                 $"rtmp://127.0.0.1:{server.EndPoint.Port}/live/test",
             ], Timeout);
@@ -110,23 +109,7 @@ public class RtmpPluginFfmpegTests
     {
         var publisher = new RecordingPublisher(new PublishRequest { StreamId = "file", Protocol = "flv" });
         var ingest = new FlvIngest(publisher, NullLogger.Instance);
-        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(File.ReadAllBytes(path)));
-        Assert.True(FlvReader.TryReadFileHeader(ref reader, out _));
-        while (FlvReader.TryReadTag(ref reader, out var tag))
-        {
-            switch (tag.Type)
-            {
-                case FlvTagType.Video:
-                    ingest.OnVideo((uint)tag.Timestamp, tag.Body);
-                    break;
-                case FlvTagType.Audio:
-                    ingest.OnAudio((uint)tag.Timestamp, tag.Body);
-                    break;
-                case FlvTagType.Script when Amf0.DecodeAll(tag.Body) is ["onMetaData", IEnumerable<KeyValuePair<string, object?>> properties, ..]:
-                    ingest.OnMetadata(new StreamMetadata([.. properties]));
-                    break;
-            }
-        }
+        FlvFileIngest.Feed(ingest, File.ReadAllBytes(path), withMetadata: true);
 
         Assert.Equal(2, publisher.Tracks.Count);
         return publisher;

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Lkm.Bench.Media;
 using Lkm.Bench.Rtmp;
 using Lkm.Bench.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Rtmp;
 

@@ -4,6 +4,7 @@ using Lkm.Bench.Play;
 using Lkm.Bench.Publish;
 using Lkm.Bench.Reporting;
 using Lkm.Bench.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Smoke;
 

@@ -1,32 +1,13 @@
 using System.Diagnostics;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Support;
 
-/// <summary>ffmpeg lookup and a one-shot encode. Locally a missing ffmpeg skips; with CI=true it fails.</summary>
+/// <summary>The one-shot encode of the bench smoke test's source file (ffmpeg lookup: <see cref="ExternalTools"/>).</summary>
 public static class Ffmpeg
 {
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    public static string Require()
-    {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(Path.PathSeparator))
-        {
-            string candidate = Path.Combine(dir, "ffmpeg");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        const string reason = "ffmpeg is not installed (apt-get install -y ffmpeg); the bench smoke test needs it to make its source file";
-        if (IsCi)
-        {
-            Assert.Fail(reason + " — CI=true, so this is a failure, not a skip");
-        }
-
-        Assert.Skip(reason);
-        return "";
-    }
+    /// <summary>ffmpeg's path; skips locally (fails with CI=true) when it is missing.</summary>
+    public static string Require() => ExternalTools.Require("ffmpeg", "the bench smoke test needs it to make its source file");
 
     /// <summary>Encodes <paramref name="seconds"/> of testsrc + sine as H.264/AAC FLV (1 s GOP) into <paramref name="path"/>.</summary>
     public static async Task MakeTestFileAsync(string path, int seconds, string videoBitrate = "500k")

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Support;
 

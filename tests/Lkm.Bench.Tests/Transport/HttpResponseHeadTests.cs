@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Text;
 using Lkm.Bench.Http;
 using Lkm.Bench.Net;
-using Lkm.Bench.Tests.Support;
 using Lkm.Bench.WebSockets;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Transport;
 

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Lkm.Bench.Net;
 using Lkm.Bench.Tests.Support;
 using Lkm.Bench.WebSockets;
+using Lkm.Testing;
 
 namespace Lkm.Bench.Tests.Transport;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Lkm.Host.Hooks;
 using Lkm.Host.Tests.Streaming;
 using Lkm.Sdk.Streaming;
+using Lkm.Testing;
 
 namespace Lkm.Host.Tests.Api;
 

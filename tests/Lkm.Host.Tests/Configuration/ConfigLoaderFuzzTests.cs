@@ -1,4 +1,5 @@
 using Lkm.Host.Configuration;
+using Lkm.Testing;
 
 namespace Lkm.Host.Tests.Configuration;
 

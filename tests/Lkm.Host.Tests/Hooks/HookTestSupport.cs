@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Lkm.Host.Hooks;
+using Lkm.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Lkm.Host.Tests.Hooks;

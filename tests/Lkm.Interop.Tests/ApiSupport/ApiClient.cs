@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests.ApiSupport;
 

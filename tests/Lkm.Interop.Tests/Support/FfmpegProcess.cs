@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests.Support;
 
@@ -85,31 +86,6 @@ public sealed class FfmpegProcess : IAsyncDisposable
     {
         await _process.WaitForExitAsync().WaitAsync(timeout);
         return _process.ExitCode;
-    }
-
-    /// <summary>Runs a tool to completion and returns (exit code, stdout, stderr).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string exe, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(exe)} {string.Join(' ', args)} did not finish within {timeout}; stderr: {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lkm.Testing;
 
 namespace Lkm.Interop.Tests.Support;
 
@@ -16,7 +17,7 @@ public static class Ffprobe
         }
 
         args.Add(input);
-        var (code, stdout, stderr) = await FfmpegProcess.RunAsync(ExternalTools.Ffprobe, args, timeout ?? TimeSpan.FromSeconds(40));
+        var (code, stdout, stderr) = await ToolProcess.RunAsync(ExternalTools.Ffprobe, args, timeout ?? TimeSpan.FromSeconds(40));
         Assert.True(code == 0, $"ffprobe {input} failed ({code}): {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         var streams = new List<ProbedStream>();

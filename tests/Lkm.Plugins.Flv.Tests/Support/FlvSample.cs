@@ -1,8 +1,8 @@
-using System.Buffers;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lkm.Plugins.Flv.Tests.Support;
@@ -51,7 +51,7 @@ internal sealed class FlvSample
         string file = Path.Combine(Path.GetTempPath(), $"lkm-flv-sample-{Environment.ProcessId}.flv");
         try
         {
-            var (exit, _, stderr) = await ExternalTools.RunAsync(
+            var (exit, _, stderr) = await ToolProcess.RunAsync(
                 ffmpeg,
                 ["-hide_banner", "-loglevel", "error", "-y",
                  "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
@@ -72,20 +72,7 @@ internal sealed class FlvSample
     {
         var publisher = new RecordingPublisher();
         var ingest = new FlvIngest(publisher, NullLogger.Instance);
-        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(data));
-        Assert.True(FlvReader.TryReadFileHeader(ref reader, out _));
-        while (FlvReader.TryReadTag(ref reader, out var tag))
-        {
-            switch (tag.Type)
-            {
-                case FlvTagType.Video:
-                    ingest.OnVideo((uint)tag.Timestamp, tag.Body);
-                    break;
-                case FlvTagType.Audio:
-                    ingest.OnAudio((uint)tag.Timestamp, tag.Body);
-                    break;
-            }
-        }
+        FlvFileIngest.Feed(ingest, data, withMetadata: false);
 
         Assert.True(publisher.Complete, "FlvIngest did not complete the track set");
         Assert.Contains(publisher.Tracks, t => t.Codec == CodecId.H264);

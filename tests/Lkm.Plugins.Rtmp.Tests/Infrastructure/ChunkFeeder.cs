@@ -1,5 +1,6 @@
 using System.Buffers;
 using Lkm.Plugins.Rtmp.Protocol;
+using Lkm.Testing;
 
 namespace Lkm.Plugins.Rtmp.Tests.Infrastructure;
 
@@ -27,7 +28,7 @@ internal static class ChunkFeeder
             pending.AddRange(data.AsSpan(offset, take));
             offset += take;
 
-            var buffer = segmentation is null ? new ReadOnlySequence<byte>(pending.ToArray()) : Segmented(pending.ToArray(), segmentation);
+            var buffer = segmentation is null ? new ReadOnlySequence<byte>(pending.ToArray()) : SegmentedSequence.OfRandomSizes(pending.ToArray(), segmentation);
             long before = buffer.Length;
             while (reader.TryReadMessage(ref buffer, out var message))
             {
@@ -43,50 +44,5 @@ internal static class ChunkFeeder
         }
 
         return messages;
-    }
-
-    /// <summary>Splits <paramref name="data"/> into a chain of randomly sized segments.</summary>
-    public static ReadOnlySequence<byte> Segmented(byte[] data, Random random)
-    {
-        if (data.Length < 2)
-        {
-            return new ReadOnlySequence<byte>(data);
-        }
-
-        Segment? first = null;
-        Segment? last = null;
-        int offset = 0;
-        while (offset < data.Length)
-        {
-            int size = Math.Min(data.Length - offset, random.Next(1, 40));
-            var segment = new Segment(data.AsMemory(offset, size));
-            if (first is null)
-            {
-                first = segment;
-            }
-            else
-            {
-                last!.Append(segment);
-            }
-
-            last = segment;
-            offset += size;
-        }
-
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory)
-        {
-            Memory = memory;
-        }
-
-        public void Append(Segment next)
-        {
-            next.RunningIndex = RunningIndex + Memory.Length;
-            Next = next;
-        }
     }
 }

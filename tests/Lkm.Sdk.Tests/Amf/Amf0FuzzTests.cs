@@ -1,6 +1,7 @@
 using System.Buffers;
 using Lkm.Sdk.Amf;
 using Lkm.Sdk.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Sdk.Tests.Amf;
 
@@ -42,7 +43,7 @@ public class Amf0FuzzTests
             Mutator.AssertOnlyThrows<Amf0FormatException>(input, bytes => Amf0.DecodeAll(bytes), MaxAllocation(input));
             Mutator.AssertOnlyThrows<Amf0FormatException>(input, bytes =>
             {
-                var reader = new SequenceReader<byte>(Amf0Tests.SequenceOf(bytes, 7));
+                var reader = new SequenceReader<byte>(SegmentedSequence.OfFixedSize(bytes, 7));
                 while (!reader.End)
                 {
                     Amf0.Decode(ref reader);

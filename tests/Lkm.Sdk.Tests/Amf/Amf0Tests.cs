@@ -1,6 +1,7 @@
 using System.Buffers;
 using Lkm.Sdk.Amf;
 using Lkm.Sdk.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.Sdk.Tests.Amf;
 
@@ -128,7 +129,7 @@ public class Amf0Tests
     public void Decode_reads_one_value_from_a_multi_segment_sequence()
     {
         var bytes = Amf0.Encode("onStatus", 0.0, null, new Amf0Object { { "code", "NetStream.Play.Start" } });
-        var sequence = SequenceOf(bytes, 3);
+        var sequence = SegmentedSequence.OfFixedSize(bytes, 3);
         var reader = new SequenceReader<byte>(sequence);
         Assert.Equal("onStatus", Amf0.Decode(ref reader));
         Assert.Equal(0.0, Amf0.Decode(ref reader));
@@ -199,25 +200,6 @@ public class Amf0Tests
         Assert.Throws<Amf0FormatException>(() => Amf0.DecodeAll(Hex.Bytes(hex)));
     }
 
-    internal static ReadOnlySequence<byte> SequenceOf(byte[] bytes, int segmentSize)
-    {
-        Segment? first = null, last = null;
-        for (int i = 0; i < bytes.Length; i += segmentSize)
-        {
-            var memory = bytes.AsMemory(i, Math.Min(segmentSize, bytes.Length - i));
-            if (first is null)
-            {
-                first = last = new Segment(memory, 0);
-            }
-            else
-            {
-                last = last!.Append(memory);
-            }
-        }
-
-        return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
-    }
-
     private sealed class OnlyGenericList : IList<object?>
     {
         private readonly List<object?> _items = [];
@@ -251,21 +233,5 @@ public class Amf0Tests
         public void RemoveAt(int index) => _items.RemoveAt(index);
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

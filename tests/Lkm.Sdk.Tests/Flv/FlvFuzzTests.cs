@@ -4,6 +4,7 @@ using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Tests.Codecs;
 using Lkm.Sdk.Tests.Support;
+using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lkm.Sdk.Tests.Flv;
@@ -50,7 +51,7 @@ public class FlvFuzzTests
             var seeds = video ? VideoSeeds : AudioSeeds;
             var body = mutator.Random.Next(4) == 0 ? mutator.RandomBytes(64) : mutator.Mutate(seeds[mutator.Random.Next(seeds.Length)]);
             uint timestamp = (uint)mutator.Random.Next();
-            var sequence = mutator.Random.Next(2) == 0 ? new ReadOnlySequence<byte>(body) : Amf.Amf0Tests.SequenceOf(body, 3);
+            var sequence = mutator.Random.Next(2) == 0 ? new ReadOnlySequence<byte>(body) : SegmentedSequence.OfFixedSize(body, 3);
             try
             {
                 if (video)
@@ -98,7 +99,7 @@ public class FlvFuzzTests
 
     private static void ReadAll(byte[] bytes)
     {
-        var reader = new SequenceReader<byte>(Amf.Amf0Tests.SequenceOf(bytes, 64));
+        var reader = new SequenceReader<byte>(SegmentedSequence.OfFixedSize(bytes, 64));
         if (!FlvReader.TryReadFileHeader(ref reader, out _))
         {
             return;

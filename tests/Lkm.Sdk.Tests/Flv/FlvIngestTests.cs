@@ -5,6 +5,7 @@ using Lkm.Sdk.Media;
 using Lkm.Sdk.Tests.Amf;
 using Lkm.Sdk.Tests.Codecs;
 using Lkm.Sdk.Tests.Support;
+using Lkm.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Lkm.Sdk.Tests.Flv;
@@ -258,10 +259,10 @@ public class FlvIngestTests
     public void Multi_segment_bodies_are_handled()
     {
         var ingest = NewIngest();
-        ingest.OnVideo(0, Amf0Tests.SequenceOf([0x17, 0, 0, 0, 0, .. AvcConfig], 2));
-        ingest.OnVideo(0, Amf0Tests.SequenceOf([0x17, 1, 0, 0, 0, .. Nal.Avcc(Idr, Slice)], 3));
-        ingest.OnAudio(0, Amf0Tests.SequenceOf([0xAF, 0, 0x12, 0x10], 1));
-        ingest.OnAudio(0, Amf0Tests.SequenceOf([0xAF, 1, 5, 6, 7], 1));
+        ingest.OnVideo(0, SegmentedSequence.OfFixedSize([0x17, 0, 0, 0, 0, .. AvcConfig], 2));
+        ingest.OnVideo(0, SegmentedSequence.OfFixedSize([0x17, 1, 0, 0, 0, .. Nal.Avcc(Idr, Slice)], 3));
+        ingest.OnAudio(0, SegmentedSequence.OfFixedSize([0xAF, 0, 0x12, 0x10], 1));
+        ingest.OnAudio(0, SegmentedSequence.OfFixedSize([0xAF, 1, 5, 6, 7], 1));
         Assert.Equal(2, _publisher.Tracks.Count);
         Assert.Equal(Nal.Avcc(Idr, Slice), _publisher.Packets[0].Data.ToArray());
         Assert.Equal(new byte[] { 5, 6, 7 }, _publisher.Packets[1].Data.ToArray());

@@ -3,6 +3,7 @@ using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Tests.Amf;
+using Lkm.Testing;
 
 namespace Lkm.Sdk.Tests.Flv;
 
@@ -51,7 +52,7 @@ public class FlvWriterReaderTests
         // Feed one more byte at a time, as a pipe would, in 3-byte segments.
         for (int available = 0; available <= bytes.Length; available++)
         {
-            var sequence = Amf0Tests.SequenceOf(bytes[consumed..available], 3);
+            var sequence = SegmentedSequence.OfFixedSize(bytes[consumed..available], 3);
             var reader = new SequenceReader<byte>(sequence);
             if (!headerDone)
             {

@@ -1,31 +1,15 @@
 using System.Diagnostics;
+using Lkm.Testing;
 
 namespace Lkm.Sdk.Tests.Support;
 
-/// <summary>Runs the system ffmpeg/ffprobe; tests skip when they are missing (fail when CI=true).</summary>
+/// <summary>Runs the system ffmpeg/ffprobe with stdin bytes; tests skip when they are missing (fail when CI=true, see <see cref="ExternalTools"/>).</summary>
 internal static class Ffmpeg
 {
-    public static string Require(string tool = "ffmpeg")
-    {
-        string? path = new[] { $"/usr/bin/{tool}", $"/usr/local/bin/{tool}" }.FirstOrDefault(File.Exists);
-        if (path is not null)
-        {
-            return path;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail($"{tool} is required when CI=true but was not found.");
-        }
-
-        Assert.Skip($"{tool} is not installed; this test needs it.");
-        return string.Empty;
-    }
-
     /// <summary>Runs the tool and returns its stdout bytes; fails the test on a non-zero exit.</summary>
     public static async Task<byte[]> RunAsync(string tool, IEnumerable<string> arguments, byte[]? stdin = null)
     {
-        var info = new ProcessStartInfo(Require(tool))
+        var info = new ProcessStartInfo(ExternalTools.Require(tool))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

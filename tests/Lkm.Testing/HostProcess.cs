@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Lkm.Interop.Tests.Support;
+namespace Lkm.Testing;
 
 /// <summary>
 /// The real server: <c>dotnet Lkm.Host.dll</c> with the shipped lkm.yaml, on free ports, its log captured.
@@ -164,7 +164,7 @@ public sealed class HostProcess : IAsyncDisposable
             try
             {
                 // SIGTERM: a graceful stop, like systemd does.
-                using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+                using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 await kill.WaitForExitAsync();
                 await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }

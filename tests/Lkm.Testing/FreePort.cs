@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Lkm.Interop.Tests.Support;
+namespace Lkm.Testing;
 
 public static class FreePort
 {

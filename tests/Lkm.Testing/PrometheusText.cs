@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Lkm.Host.Tests.Api;
+namespace Lkm.Testing;
 
 /// <summary>
 /// A strict little parser of the Prometheus text format (0.0.4): <c># HELP</c>/<c># TYPE</c> lines and
