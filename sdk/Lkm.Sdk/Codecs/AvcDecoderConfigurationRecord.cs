@@ -212,20 +212,7 @@ public sealed class AvcDecoderConfigurationRecord
         var sets = new List<byte[]>(Math.Min(count, 32));
         for (int i = 0; i < count; i++)
         {
-            if (offset + 2 > data.Length)
-            {
-                throw new CodecFormatException("Truncated parameter set length in AVC decoder configuration record.");
-            }
-
-            int length = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
-            offset += 2;
-            if (offset + length > data.Length)
-            {
-                throw new CodecFormatException("Parameter set runs past the end of the AVC decoder configuration record.");
-            }
-
-            var unit = data.Slice(offset, length);
-            offset += length;
+            var unit = ParameterSetReader.ReadUnit(data, ref offset, "AVC");
             if (!unit.IsEmpty && H264.NalType(unit[0]) == expectedType)
             {
                 sets.Add(unit.ToArray());

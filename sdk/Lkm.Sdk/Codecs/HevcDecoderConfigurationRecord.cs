@@ -177,20 +177,7 @@ public sealed class HevcDecoderConfigurationRecord
             offset += 3;
             for (int j = 0; j < count; j++)
             {
-                if (offset + 2 > data.Length)
-                {
-                    throw new CodecFormatException("Truncated NAL unit length in HEVC decoder configuration record.");
-                }
-
-                int length = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
-                offset += 2;
-                if (offset + length > data.Length)
-                {
-                    throw new CodecFormatException("NAL unit runs past the end of the HEVC decoder configuration record.");
-                }
-
-                var unit = data.Slice(offset, length);
-                offset += length;
+                var unit = ParameterSetReader.ReadUnit(data, ref offset, "HEVC");
                 var list = type switch
                 {
                     H265.NalVps => vps,
