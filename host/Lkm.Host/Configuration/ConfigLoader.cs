@@ -114,7 +114,7 @@ public static class ConfigLoader
         {
             HookScript = hooks.Has("script") ? StreamSettings.ResolveScript(hooks, "script", baseDir) : null,
             HookTimeout = hooks.Has("timeout") ? PositiveDuration(hooks, "timeout") : null,
-            OnError = hooks.Has("on_error") ? hooks.GetEnum("on_error", HookErrorPolicy.Deny, ErrorPolicies) : null,
+            OnError = hooks.Has("on_error") ? hooks.GetEnum("on_error", HookErrorPolicy.Deny, StreamSettings.ErrorPolicies) : null,
         };
         hooks.MarkRead("script");
         hooks.MarkRead("timeout");
@@ -148,12 +148,6 @@ public static class ConfigLoader
 
         return value;
     }
-
-    private static readonly Dictionary<string, HookErrorPolicy> ErrorPolicies = new()
-    {
-        ["deny"] = HookErrorPolicy.Deny,
-        ["allow"] = HookErrorPolicy.Allow,
-    };
 
     /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
     private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)

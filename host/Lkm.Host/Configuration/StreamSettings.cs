@@ -84,7 +84,7 @@ public sealed record StreamSettings
     {
         var settings = new StreamSettings
         {
-            GopCache = s.Has("gop_cache") ? s.GetBool("gop_cache", true) : Mark(s, "gop_cache"),
+            GopCache = s.Has("gop_cache") ? s.GetBool("gop_cache", true) : Absent<bool>(s, "gop_cache"),
             MergeWrite = Duration(s, "merge_write", max: TimeSpan.FromSeconds(5)),
             ResumeWindow = Duration(s, "resume_window"),
             WaitTimeout = Duration(s, "wait_timeout"),
@@ -93,17 +93,18 @@ public sealed record StreamSettings
             ReceiveTimeout = Duration(s, "receive_timeout"),
             PlayerMaxLag = Duration(s, "player_max_lag", min: TimeSpan.FromMilliseconds(500)),
             PlayerMaxQueue = Size(s, "player_max_queue", 64 * 1024, int.MaxValue),
-            MaxPlayers = s.Has("max_players") ? s.GetInt("max_players", 0, 0) : MarkInt(s, "max_players"),
+            MaxPlayers = s.Has("max_players") ? s.GetInt("max_players", 0, 0) : Absent<int>(s, "max_players"),
             Protocols = ProtocolList(s, "protocols"),
             PublishProtocols = ProtocolList(s, "publish_protocols"),
             HookScript = Script(s, baseDir),
             HookTimeout = Duration(s, "hook_timeout", min: TimeSpan.FromMilliseconds(10), max: TimeSpan.FromMinutes(5)),
-            OnError = s.Has("on_error") ? s.GetEnum("on_error", HookErrorPolicy.Deny, ErrorPolicies) : MarkPolicy(s, "on_error"),
+            OnError = s.Has("on_error") ? s.GetEnum("on_error", HookErrorPolicy.Deny, ErrorPolicies) : Absent<HookErrorPolicy>(s, "on_error"),
         };
         return settings;
     }
 
-    private static readonly Dictionary<string, HookErrorPolicy> ErrorPolicies = new()
+    /// <summary>The values of <c>on_error</c>, wherever it is written.</summary>
+    internal static readonly Dictionary<string, HookErrorPolicy> ErrorPolicies = new()
     {
         ["deny"] = HookErrorPolicy.Deny,
         ["allow"] = HookErrorPolicy.Allow,
@@ -197,19 +198,9 @@ public sealed record StreamSettings
         return full;
     }
 
-    private static bool? Mark(YamlSection s, string key)
-    {
-        s.MarkRead(key);
-        return null;
-    }
-
-    private static int? MarkInt(YamlSection s, string key)
-    {
-        s.MarkRead(key);
-        return null;
-    }
-
-    private static HookErrorPolicy? MarkPolicy(YamlSection s, string key)
+    /// <summary>A key that is not written: known (not reported as unknown), and unset so a lower level applies.</summary>
+    private static T? Absent<T>(YamlSection s, string key)
+        where T : struct
     {
         s.MarkRead(key);
         return null;

@@ -8,13 +8,10 @@ internal static class HookContexts
 {
     public static HookContext For(StreamRequest request, string? sink = null)
     {
-        string id = request.StreamId;
-        int slash = id.IndexOf('/');
+        // App and Name are derived from Stream by HookContext itself.
         return new HookContext
         {
-            Stream = id,
-            App = slash < 0 ? id : id[..slash],
-            Name = slash < 0 ? "" : id[(slash + 1)..],
+            Stream = request.StreamId,
             Protocol = request.Protocol,
             RemoteAddr = request.RemoteAddress,
             Query = request.Query,
