@@ -39,12 +39,29 @@ internal sealed class RtmpTestServer : IAsyncDisposable
         return new RtmpTestServer(plugin, context, hub);
     }
 
-    public Task<RawRtmpClient> ConnectAsync() => RawRtmpClient.ConnectAsync(EndPoint);
+    public Task<RawRtmpClient> ConnectAsync()
+    {
+        Interlocked.Increment(ref _clients);
+        return RawRtmpClient.ConnectAsync(EndPoint);
+    }
+
+    private int _clients;
 
     public IReadOnlyList<LogEntry> Warnings => Context.Logs.AtLeast(LogLevel.Warning);
 
     /// <summary>Waits for every connection to end and checks none of them let an exception escape.</summary>
-    public Task WhenConnectionsEndedAsync() => Context.WhenConnectionsEndedAsync(TimeSpan.FromSeconds(10));
+    public async Task WhenConnectionsEndedAsync()
+    {
+        // A client's TCP connect completes from the listen backlog before the accept loop has started its
+        // handler: wait until every connected client has one, or WhenAll would see too few and return early.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Context.Connections.Count < Volatile.Read(ref _clients) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        await Context.WhenConnectionsEndedAsync(TimeSpan.FromSeconds(10));
+    }
 
     public async ValueTask DisposeAsync()
     {
