@@ -3,6 +3,7 @@ using Lkm.Host.Api;
 using Lkm.Host.Configuration;
 using Lkm.Host.Hooks;
 using Lkm.Host.Logging;
+using Lkm.Host.Memory;
 using Lkm.Host.Networking;
 using Lkm.Host.Plugins;
 using Lkm.Host.Routing;
@@ -24,6 +25,7 @@ public static partial class LkmServer
         using var loggerFactory = LoggingSetup.Create(config.Log, AppContext.BaseDirectory);
         var logger = loggerFactory.CreateLogger("Lkm.Host");
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var memory = new MemoryHousekeeping();
 
         var routes = new LiveRoutes(config.Routes);
         var registry = new TransStreamRegistry();
