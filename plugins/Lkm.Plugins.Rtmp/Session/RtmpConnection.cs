@@ -6,6 +6,7 @@ using Lkm.Plugins.Rtmp.Handshake;
 using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Streaming;
 using Lkm.Sdk.Amf;
+using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Plugins;
@@ -31,7 +32,7 @@ internal sealed partial class RtmpConnection
     private readonly string _peer;
     private readonly System.Net.EndPoint? _remoteEndPoint;
     private readonly RtmpChunkReader _chunks;
-    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private readonly PooledBufferWriter _output = new();
     private readonly CancellationTokenSource _aborted;
     private readonly CancellationTokenSource _session;
     private PipeReader? _input;
@@ -607,7 +608,7 @@ internal sealed partial class RtmpConnection
         {
             // The socket belongs to the sink's writer loop now: a reply here could split its chunks.
             Log.Ignored(_logger, _peer, $"{_output.WrittenCount} bytes of replies while playing");
-            _output.ResetWrittenCount();
+            _output.Clear();
             return ValueTask.CompletedTask;
         }
 
@@ -616,7 +617,7 @@ internal sealed partial class RtmpConnection
         async ValueTask FlushCoreAsync()
         {
             await SendAsync(_output.WrittenMemory).ConfigureAwait(false);
-            _output.ResetWrittenCount();
+            _output.Clear();
         }
     }
 
@@ -664,6 +665,7 @@ internal sealed partial class RtmpConnection
         }
 
         _chunks.Dispose();
+        _output.Dispose();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

@@ -7,13 +7,15 @@ namespace Lkm.Plugins.Rtmp.Session;
 
 /// <summary>
 /// An RTMP player. The segments are complete RTMP messages from <see cref="Streaming.RtmpTransStream"/>,
-/// identical for every player; one wake-up of the writer loop is one gather write on the socket.
+/// identical for every player; one wake-up of the writer loop is one (gather) write on the socket.
 /// Closing the sink closes the socket (which also ends the connection's read loop).
 /// </summary>
 public sealed class RtmpSink : SinkBase
 {
     private readonly Socket _socket;
-    private readonly List<ArraySegment<byte>> _buffers = new(16);
+    private const int InitialBufferCount = 8;
+
+    private readonly List<ArraySegment<byte>> _buffers = new(InitialBufferCount);
 
     public RtmpSink(Socket socket, System.Net.EndPoint? remoteEndPoint, SinkQueueLimits? limits)
         : base("rtmp", "rtmp", remoteEndPoint, limits)
@@ -25,6 +27,20 @@ public sealed class RtmpSink : SinkBase
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
+        if (segments.Count == 1)
+        {
+            // The steady state (one merge-write segment per wake-up): the socket's cached send
+            // operation, no buffer list and no Task per write.
+            var bytes = segments[0].Memory;
+            while (!bytes.IsEmpty)
+            {
+                int written = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+                bytes = bytes[written..];
+            }
+
+            return;
+        }
+
         _buffers.Clear();
         long total = 0;
         foreach (var segment in segments)
@@ -36,18 +52,28 @@ public sealed class RtmpSink : SinkBase
             }
         }
 
-        while (total > 0)
+        try
         {
-            // No cancellation overload for buffer lists: OnClosed disposes the socket, which ends a blocked send.
-            int sent = await _socket.SendAsync(_buffers, SocketFlags.None).ConfigureAwait(false);
-            total -= sent;
-            if (total > 0)
+            while (total > 0)
             {
-                DropSent(sent);
+                // No cancellation overload for buffer lists: OnClosed disposes the socket, which ends a blocked send.
+                int sent = await _socket.SendAsync(_buffers, SocketFlags.None).ConfigureAwait(false);
+                total -= sent;
+                if (total > 0)
+                {
+                    DropSent(sent);
+                }
             }
         }
-
-        _buffers.Clear();
+        finally
+        {
+            // A join's GOP replay can list dozens of segments; do not keep that capacity for hours.
+            _buffers.Clear();
+            if (_buffers.Capacity > InitialBufferCount)
+            {
+                _buffers.Capacity = InitialBufferCount;
+            }
+        }
     }
 
     protected override void OnClosed(string reason)
