@@ -50,12 +50,16 @@ public static class RtmpHandshake
         var s2 = response.Slice(1 + PacketSize, PacketSize);
         response[0] = Version;
 
-        int clientOffset = HandshakeDigest.FindClientDigest(c1, out var scheme);
+        // A zero version field is a plain client (the spec's C1); only Flash-era clients (ffmpeg,
+        // librtmp, Flash) put their version there and sign C1. Skipping the digest search for plain
+        // clients spares two HMACs per connection and keeps OpenSSL out of a plain-only server.
+        var scheme = DigestScheme.Scheme0;
+        int clientOffset = BinaryPrimitives.ReadUInt32BigEndian(c1[4..]) == 0 ? -1 : HandshakeDigest.FindClientDigest(c1, out scheme);
         if (clientOffset < 0)
         {
-            // Plain: S1 = time 0, zero, random; S2 = echo of C1.
+            // Plain: S1 = time 0, zero, filler; S2 = echo of C1. The filler is not a secret.
             s1[..8].Clear();
-            RandomNumberGenerator.Fill(s1[8..]);
+            Random.Shared.NextBytes(s1[8..]);
             c1.CopyTo(s2);
             return HandshakeKind.Plain;
         }

@@ -91,6 +91,20 @@ public class RtmpHandshakeTests
     }
 
     [Fact]
+    public void A_signed_c1_with_a_zero_version_field_is_a_plain_client()
+    {
+        // The spec's C1 has zeros after the time; a digest in such a packet is noise, not a signature.
+        var c0c1 = DigestC0C1(0, 4);
+        c0c1.AsSpan(5, 4).Clear();
+        int offset = DigestOffset(c0c1[1..], 0);
+        Hmac(s_playerKey, c0c1[1..], offset).CopyTo(c0c1, 1 + offset);
+        var response = new byte[RtmpHandshake.ResponseSize];
+
+        Assert.Equal(HandshakeKind.Plain, RtmpHandshake.WriteResponse(c0c1, response));
+        Assert.Equal(c0c1[1..], response[1537..]);
+    }
+
+    [Fact]
     public void A_c1_with_a_wrong_digest_gets_the_plain_answer()
     {
         var c0c1 = DigestC0C1(0, 3);
