@@ -44,7 +44,10 @@ public static class ApiPipeline
         new StreamApi(services, logger).Register(dispatcher);
         new PluginApi(services).Register(dispatcher);
         new ServerApi(services).Register(dispatcher);
-        var metrics = new LkmMetrics(services);
+        // Built on the first scrape: prometheus-net (and the System.Net.Http and System.Diagnostics.Process it
+        // pulls in) stays out of servers nobody scrapes. Every value is read from the hub at scrape time, so a
+        // late start loses nothing.
+        var metrics = new Lazy<LkmMetrics>(() => new LkmMetrics(services), LazyThreadSafetyMode.ExecutionAndPublication);
 
         app.Use(async (context, next) =>
         {
@@ -77,7 +80,7 @@ public static class ApiPipeline
             }
             else if (isMetrics)
             {
-                await metrics.WriteAsync(context).ConfigureAwait(false);
+                await metrics.Value.WriteAsync(context).ConfigureAwait(false);
             }
             else
             {

@@ -33,6 +33,7 @@ internal sealed class CompiledHookScript
     /// <exception cref="HookScriptException">syntax error or a failing top level, with file/line/column.</exception>
     public static CompiledHookScript Compile(string path, string source, int version, HookServices services)
     {
+        JintTimeZones.ReleaseSystemZoneCache(); // the first use of Jint: before any engine or options exist
         Prepared<Script> prepared;
         try
         {

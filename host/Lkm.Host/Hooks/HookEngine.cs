@@ -45,6 +45,9 @@ public sealed partial class HookEngine : IAsyncDisposable
     /// <summary>Engines built so far, across scripts (for tests: pooled engines are reused, not rebuilt).</summary>
     internal int EnginesCreated => Volatile.Read(ref _services.RuntimesCreated);
 
+    /// <summary>True once a script made an HTTP request, which is when the shared client is built (for tests).</summary>
+    internal bool HttpClientCreated => _services.HttpCreated;
+
     /// <summary>
     /// The script at <paramref name="fullPath"/>, loaded and watched on first use, cached afterwards (cheap to call per decision).
     /// </summary>

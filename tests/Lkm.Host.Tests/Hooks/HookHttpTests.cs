@@ -37,6 +37,23 @@ public sealed class HookHttpTests
     });
 
     [Fact]
+    public async Task The_http_client_is_built_on_the_first_request_not_with_the_engine()
+    {
+        await using var server = await EchoServerAsync();
+        await using var f = new HookFixture();
+        var quiet = f.Load("quiet.js", "function on_play(ctx) { return true; }");
+        var caller = f.Load("caller.js", $$"""
+            async function on_play(ctx) { return (await http.get('{{server.BaseUrl}}/x')).status === 200; }
+            """);
+
+        Assert.True((await f.Run(quiet, HookEvent.OnPlay)).Allow);
+        Assert.False(f.Engine.HttpClientCreated);
+
+        Assert.Equal(new HookDecision(true, null, true), await f.Run(caller, HookEvent.OnPlay));
+        Assert.True(f.Engine.HttpClientCreated);
+    }
+
+    [Fact]
     public async Task Get_returns_status_body_headers_and_json()
     {
         await using var server = await EchoServerAsync();
