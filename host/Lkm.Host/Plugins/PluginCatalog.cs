@@ -84,7 +84,14 @@ public sealed partial class PluginCatalog : IAsyncDisposable
         IProtocolPlugin instance;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c => c.PreferSharedTypes = true);
+            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c =>
+            {
+                c.PreferSharedTypes = true;
+
+                // Eager loading walks every reference of the shared SDK (netstandard and beyond: Xml, Http,
+                // Cryptography, Quic...) into memory; a plugin loads what it uses when it uses it.
+                c.IsLazyLoaded = true;
+            });
             var assembly = loader.LoadDefaultAssembly();
             var types = assembly.GetTypes()
                 .Where(t => typeof(IProtocolPlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsPublic: true })
