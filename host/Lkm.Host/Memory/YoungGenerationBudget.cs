@@ -48,7 +48,7 @@ internal sealed class YoungGenerationBudget
             return false;
         }
 
-        GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: true);
         Collections++;
         _lastCollectionCount = GC.CollectionCount(0);
         _allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
