@@ -35,6 +35,7 @@ internal sealed partial class RtmpConnection
     private readonly PooledBufferWriter _output = new();
     private readonly CancellationTokenSource _aborted;
     private readonly CancellationTokenSource _session;
+    private CancellationToken _readToken;
     private PipeReader? _input;
     private int _outChunkSize = RtmpChunkReader.DefaultChunkSize;
     private bool _stopReading;
@@ -68,6 +69,7 @@ internal sealed partial class RtmpConnection
         _ackWindow = options.WindowAckSize;
         _aborted = CancellationTokenSource.CreateLinkedTokenSource(connectionToken);
         _session = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
+        _readToken = _session.Token;
     }
 
     private bool IsPublishing => _publisher is not null;
@@ -138,7 +140,7 @@ internal sealed partial class RtmpConnection
     private async Task CheckVersionAsync()
     {
         var input = _input!;
-        var result = await input.ReadAsync(_session.Token).ConfigureAwait(false);
+        var result = await input.ReadAsync(_readToken).ConfigureAwait(false);
         if (result.Buffer.IsEmpty)
         {
             throw new EndOfStreamException("closed before the handshake");
@@ -154,7 +156,7 @@ internal sealed partial class RtmpConnection
         var input = _input!;
         while (true)
         {
-            var result = await input.ReadAsync(_session.Token).ConfigureAwait(false);
+            var result = await input.ReadAsync(_readToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (buffer.Length >= destination.Length)
             {
@@ -183,7 +185,7 @@ internal sealed partial class RtmpConnection
         var input = _input!;
         while (!_stopReading)
         {
-            var result = await input.ReadAsync(_session.Token).ConfigureAwait(false);
+            var result = await input.ReadAsync(_readToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             long available = buffer.Length;
             try
@@ -447,7 +449,7 @@ internal sealed partial class RtmpConnection
         }
 
         _streamId = stream.StreamId;
-        _session.CancelAfter(Timeout.Infinite);
+        EndSetupTimeout();
         IPublisher publisher;
         try
         {
@@ -476,6 +478,16 @@ internal sealed partial class RtmpConnection
         await FlushAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Publish or play was asked for in time: from now on reads end only when the connection is aborted.
+    /// The setup token (its timer and links) is released, since a player keeps its connection for hours.
+    /// </summary>
+    private void EndSetupTimeout()
+    {
+        _readToken = _aborted.Token;
+        _session.Dispose();
+    }
+
     private async ValueTask PlayAsync(int streamId, string? name)
     {
         if (IsPublishing || IsPlaying)
@@ -490,7 +502,7 @@ internal sealed partial class RtmpConnection
         }
 
         _streamId = stream.StreamId;
-        _session.CancelAfter(Timeout.Infinite);
+        EndSetupTimeout();
         var sink = new RtmpSink(_socket, _remoteEndPoint, _context.SinkQueueLimits);
         try
         {

@@ -13,9 +13,9 @@ namespace Lkm.Plugins.Rtmp.Session;
 public sealed class RtmpSink : SinkBase
 {
     private readonly Socket _socket;
-    private const int InitialBufferCount = 8;
+    private const int MaxGather = 8;
 
-    private readonly List<ArraySegment<byte>> _buffers = new(InitialBufferCount);
+    private readonly List<ArraySegment<byte>> _buffers = new(MaxGather);
 
     public RtmpSink(Socket socket, System.Net.EndPoint? remoteEndPoint, SinkQueueLimits? limits)
         : base("rtmp", "rtmp", remoteEndPoint, limits)
@@ -41,10 +41,22 @@ public sealed class RtmpSink : SinkBase
             return;
         }
 
+        // Gather writes of at most MaxGather segments: the socket keeps a copy of the largest buffer list
+        // it was given for the life of the connection, so a GOP replay must not make that copy large.
+        for (int start = 0; start < segments.Count; start += MaxGather)
+        {
+            await SendGatherAsync(segments, start, Math.Min(MaxGather, segments.Count - start)).ConfigureAwait(false);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendGatherAsync(IReadOnlyList<Segment> segments, int start, int count)
+    {
         _buffers.Clear();
         long total = 0;
-        foreach (var segment in segments)
+        for (int i = start; i < start + count; i++)
         {
+            var segment = segments[i];
             if (segment.Length > 0)
             {
                 _buffers.Add(segment.ArraySegment);
@@ -67,12 +79,7 @@ public sealed class RtmpSink : SinkBase
         }
         finally
         {
-            // A join's GOP replay can list dozens of segments; do not keep that capacity for hours.
             _buffers.Clear();
-            if (_buffers.Capacity > InitialBufferCount)
-            {
-                _buffers.Capacity = InitialBufferCount;
-            }
         }
     }
 

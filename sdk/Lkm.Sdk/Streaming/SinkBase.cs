@@ -23,6 +23,7 @@ public sealed record SinkQueueLimits
 /// </summary>
 public abstract class SinkBase : ISink
 {
+    private const int InitialBatchCapacity = 16;
     private static long s_nextId;
     private readonly Channel<Segment> _queue = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -106,7 +107,7 @@ public abstract class SinkBase : ISink
     /// <summary>Runs the writer loop until the sink closes. The plugin awaits it for the life of the connection.</summary>
     public async Task RunAsync()
     {
-        var batch = new List<Segment>(16);
+        var batch = new List<Segment>(InitialBatchCapacity);
         var reader = _queue.Reader;
         try
         {
@@ -136,6 +137,11 @@ public abstract class SinkBase : ISink
                     }
 
                     batch.Clear();
+                    if (batch.Capacity > InitialBatchCapacity)
+                    {
+                        // A join's GOP replay or a catch-up makes a big batch; do not hold its array for hours.
+                        batch.Capacity = InitialBatchCapacity;
+                    }
                 }
             }
         }
