@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Lkm.Plugins.Rtmp.Handshake;
@@ -64,6 +65,15 @@ public static class RtmpHandshake
             return HandshakeKind.Plain;
         }
 
+        WriteDigestResponse(c1, clientOffset, scheme, s1, s2);
+        return scheme == DigestScheme.Scheme0 ? HandshakeKind.DigestScheme0 : HandshakeKind.DigestScheme1;
+    }
+
+    /// <summary>S1 and S2 of the digest form.</summary>
+    /// <remarks>A method of its own so that compiling the plain path does not load the crypto assemblies.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteDigestResponse(ReadOnlySpan<byte> c1, int clientOffset, DigestScheme scheme, Span<byte> s1, Span<byte> s2)
+    {
         // S1: time, server version, random, with the server digest at the client's scheme position.
         BinaryPrimitives.WriteUInt32BigEndian(s1, 0);
         ServerVersion.CopyTo(s1[4..]);
@@ -77,6 +87,5 @@ public static class RtmpHandshake
         HMACSHA256.HashData(HandshakeDigest.ServerKey, c1.Slice(clientOffset, HandshakeDigest.DigestLength), key);
         int signed = PacketSize - HandshakeDigest.DigestLength;
         HMACSHA256.HashData(key, s2[..signed], s2[signed..]);
-        return scheme == DigestScheme.Scheme0 ? HandshakeKind.DigestScheme0 : HandshakeKind.DigestScheme1;
     }
 }
