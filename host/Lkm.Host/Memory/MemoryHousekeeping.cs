@@ -16,6 +16,7 @@ internal sealed class MemoryHousekeeping : IDisposable
     private readonly YoungGenerationBudget _young = new(YoungBudgetBytes);
     private readonly Timer _timer;
     private int _ticks;
+    private int _running;
 
     public MemoryHousekeeping()
     {
@@ -24,10 +25,23 @@ internal sealed class MemoryHousekeeping : IDisposable
 
     private void OnTick()
     {
-        _young.CollectIfSpent();
-        if (++_ticks % TicksPerTrim == 0)
+        // Timer callbacks overlap when the thread pool is late; one tick at a time.
+        if (Interlocked.Exchange(ref _running, 1) != 0)
         {
-            NativeHeap.Trim();
+            return;
+        }
+
+        try
+        {
+            _young.CollectIfSpent();
+            if (++_ticks % TicksPerTrim == 0)
+            {
+                NativeHeap.Trim();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
         }
     }
 
