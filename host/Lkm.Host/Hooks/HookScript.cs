@@ -162,7 +162,6 @@ public sealed partial class HookScript : IDisposable
 
     private void Reject(HookScriptException error)
     {
-        _lastError = error;
         if (_current is { } current)
         {
             Log.ReloadRejected(_logger, error.File, error.Line, error.Column, error.Description, current.Version);
@@ -171,6 +170,9 @@ public sealed partial class HookScript : IDisposable
         {
             Log.LoadFailed(_logger, error.File, error.Line, error.Column, error.Description);
         }
+
+        // Published after the log line, so whoever sees the error (the API, a test) also finds it logged.
+        _lastError = error;
     }
 
     private static string ReadShared(string path)
