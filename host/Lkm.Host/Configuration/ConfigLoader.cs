@@ -66,6 +66,7 @@ public static class ConfigLoader
                 Http = server.GetInt("http", 8080, 0, 65535),
                 Listen = server.GetString("listen", "0.0.0.0"),
                 PublicIp = server.GetString("public_ip", "127.0.0.1"),
+                GcYoungBudget = server.GetSize("gc_young_budget", ServerConfig.DefaultGcYoungBudget),
             },
             Log = new LogConfig
             {

@@ -7,19 +7,18 @@ namespace Lkm.Host.Memory;
 /// </summary>
 internal sealed class MemoryHousekeeping : IDisposable
 {
-    /// <summary>Bytes allocated between young collections: a few seconds of a busy server's garbage.</summary>
-    public const long YoungBudgetBytes = 4 << 20;
-
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private const int TicksPerTrim = 20;
 
-    private readonly YoungGenerationBudget _young = new(YoungBudgetBytes);
+    private readonly YoungGenerationBudget? _young;
     private readonly Timer _timer;
     private int _ticks;
     private int _running;
 
-    public MemoryHousekeeping()
+    /// <param name="youngBudgetBytes">Bytes allocated between young collections (a few seconds of a busy server's garbage); 0 = the runtime's own budget.</param>
+    public MemoryHousekeeping(long youngBudgetBytes)
     {
+        _young = youngBudgetBytes > 0 ? new YoungGenerationBudget(youngBudgetBytes) : null;
         _timer = new Timer(_ => OnTick(), null, Tick, Tick);
     }
 
@@ -33,7 +32,7 @@ internal sealed class MemoryHousekeeping : IDisposable
 
         try
         {
-            _young.CollectIfSpent();
+            _young?.CollectIfSpent();
             if (++_ticks % TicksPerTrim == 0)
             {
                 NativeHeap.Trim();

@@ -16,7 +16,15 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(10), policy.ResumeWindow);
         Assert.True(policy.GopCache);
         Assert.Equal(1935, config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.Equal(4 * 1024 * 1024, config.Server.GcYoungBudget);
     }
+
+    [Theory]
+    [InlineData("server:\n  gc_young_budget: 0\n", 0)]
+    [InlineData("server:\n  gc_young_budget: 16MB\n", 16 * 1024 * 1024)]
+    [InlineData("server:\n  http: 8080\n", ServerConfig.DefaultGcYoungBudget)]
+    public void Young_generation_budget_is_a_size_and_zero_turns_it_off(string yaml, long bytes) =>
+        Assert.Equal(bytes, ConfigLoader.Parse(yaml, "t.yaml").Server.GcYoungBudget);
 
     [Fact]
     public void Unknown_key_names_file_line_and_column()
@@ -44,6 +52,7 @@ public sealed class ConfigLoaderTests
     [InlineData("defaults:\n  player_max_queue: lots\n", 2, "defaults.player_max_queue")]
     [InlineData("log:\n  level: loud\n", 2, "log.level")]
     [InlineData("server:\n  listen: everywhere\n", 2, "server.listen")]
+    [InlineData("server:\n  gc_young_budget: small\n", 2, "server.gc_young_budget")]
     public void Bad_value_names_the_key_and_line(string yaml, int line, string key)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "t.yaml"));
