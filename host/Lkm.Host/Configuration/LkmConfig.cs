@@ -32,7 +32,7 @@ public sealed record ServerConfig
     /// <summary>Address players are told to use in play URLs.</summary>
     public string PublicIp { get; init; } = "127.0.0.1";
 
-    public const long DefaultGcYoungBudget = 4 * 1024 * 1024;
+    public const long DefaultGcYoungBudget = 2 * 1024 * 1024;
 
     /// <summary>
     /// Bytes allocated after which the host collects the young generations itself; 0 = the runtime's own

@@ -16,7 +16,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(10), policy.ResumeWindow);
         Assert.True(policy.GopCache);
         Assert.Equal(1935, config.Plugins.Sections["rtmp"].GetInt("port", 0));
-        Assert.Equal(4 * 1024 * 1024, config.Server.GcYoungBudget);
+        Assert.Equal(2 * 1024 * 1024, config.Server.GcYoungBudget);
     }
 
     [Theory]
