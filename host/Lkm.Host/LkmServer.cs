@@ -25,7 +25,7 @@ public static partial class LkmServer
         using var loggerFactory = LoggingSetup.Create(config.Log, AppContext.BaseDirectory);
         var logger = loggerFactory.CreateLogger("Lkm.Host");
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var memory = new MemoryHousekeeping(config.Server.GcYoungBudget);
+        using var memory = new MemoryHousekeeping(config.Server.GcYoungBudget, loggerFactory.CreateLogger("Lkm.Memory"));
 
         var routes = new LiveRoutes(config.Routes);
         var registry = new TransStreamRegistry();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Lkm.Host.Memory;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Lkm.Host.Memory;
 /// (<see cref="YoungGenerationBudget"/>) checked several times a second, and the native heap trimmed
 /// every few seconds (<see cref="NativeHeap"/>).
 /// </summary>
-internal sealed class MemoryHousekeeping : IDisposable
+internal sealed partial class MemoryHousekeeping : IDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private const int TicksPerTrim = 20;
@@ -16,9 +18,18 @@ internal sealed class MemoryHousekeeping : IDisposable
     private int _running;
 
     /// <param name="youngBudgetBytes">Bytes allocated between young collections (a few seconds of a busy server's garbage); 0 = the runtime's own budget.</param>
-    public MemoryHousekeeping(long youngBudgetBytes)
+    public MemoryHousekeeping(long youngBudgetBytes, ILogger logger)
     {
         _young = youngBudgetBytes > 0 ? new YoungGenerationBudget(youngBudgetBytes) : null;
+        if (_young is null)
+        {
+            Log.RuntimeBudget(logger);
+        }
+        else
+        {
+            Log.Started(logger, youngBudgetBytes / 1024);
+        }
+
         _timer = new Timer(_ => OnTick(), null, Tick, Tick);
     }
 
@@ -45,4 +56,13 @@ internal sealed class MemoryHousekeeping : IDisposable
     }
 
     public void Dispose() => _timer.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "memory: young generations collected every {BudgetKb} KiB of allocation, native heap trimmed every 5 s")]
+        public static partial void Started(ILogger logger, long budgetKb);
+
+        [LoggerMessage(2, LogLevel.Information, "memory: the runtime's own young-generation budget (server.gc_young_budget: 0); on machines with a large CPU cache it can hold tens of MiB")]
+        public static partial void RuntimeBudget(ILogger logger);
+    }
 }
