@@ -48,16 +48,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         int http = FreePort.Next();
         int rtmp = FreePort.Next();
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        psi.ArgumentList.Add(RepoPaths.HostDll);
-        psi.ArgumentList.Add("--config");
-        psi.ArgumentList.Add(configPath);
+        var psi = HostStartInfo(configPath);
         foreach (var setting in new[] { $"server.http={http}", $"server.listen=127.0.0.1", $"plugins.rtmp.port={rtmp}" }.Concat(settings))
         {
             psi.ArgumentList.Add("--set");
@@ -85,8 +76,8 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Runs the host with a config that should make it refuse to start; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout)
+    /// <summary>`dotnet Lkm.Host.dll --config <paramref name="configPath"/>` with its output captured, run from the temp folder.</summary>
+    private static ProcessStartInfo HostStartInfo(string configPath)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -98,7 +89,13 @@ public sealed class HostProcess : IAsyncDisposable
         psi.ArgumentList.Add(RepoPaths.HostDll);
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(configPath);
-        using var process = Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>Runs the host with a config that should make it refuse to start; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout)
+    {
+        using var process = Process.Start(HostStartInfo(configPath))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try
