@@ -89,10 +89,10 @@ public class GopReplayCoreBenchmarks
     public bool TrySend_HeaderAndGop()
     {
         var sink = _sinks[_next++];
-        bool ok = sink.TrySend(_trans.Header);
+        bool ok = sink.TrySend(_trans.Header, SinkQueueLimits.Default);
         for (int i = 0; i < _gop.Count; i++)
         {
-            ok &= sink.TrySend(_gop[i]);
+            ok &= sink.TrySend(_gop[i], SinkQueueLimits.Default);
         }
 
         return ok;

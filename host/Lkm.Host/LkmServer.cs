@@ -51,7 +51,7 @@ public static partial class LkmServer
         await using var app = builder.Build();
         app.UseWebSockets();
 
-        await using var catalog = new PluginCatalog(config, hub, router, registry, () => routes.Current.Defaults.SinkLimits, loggerFactory, shutdown.Token);
+        await using var catalog = new PluginCatalog(config, hub, router, registry, loggerFactory, shutdown.Token);
 
         // Media routes, the API, /metrics and the console (see Api/ApiPipeline).
         ApiPipeline.Use(app, new ApiServices(config, hub, () => catalog.Plugins, hookEngine), router, loggerFactory);

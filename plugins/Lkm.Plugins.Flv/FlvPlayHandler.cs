@@ -82,7 +82,7 @@ internal sealed partial class FlvPlayHandler
 
     private async Task PlayHttpAsync(HttpContext http, string streamId, EndPoint? peer)
     {
-        var sink = new HttpFlvSink(http, peer, _context.SinkQueueLimits);
+        var sink = new HttpFlvSink(http, peer);
         var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
         if (handle is null)
         {
@@ -134,7 +134,7 @@ internal sealed partial class FlvPlayHandler
 
     private async Task PlayWebSocketAsync(HttpContext http, string streamId, EndPoint? peer)
     {
-        var sink = new WsFlvSink(peer, _context.SinkQueueLimits);
+        var sink = new WsFlvSink(peer);
         var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
         if (handle is null)
         {

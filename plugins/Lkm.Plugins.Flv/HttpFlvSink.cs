@@ -19,8 +19,8 @@ internal sealed class HttpFlvSink : SinkBase
     private volatile bool _streaming;
     private int _writing;
 
-    public HttpFlvSink(HttpContext http, EndPoint? remoteEndPoint, SinkQueueLimits limits)
-        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint, limits)
+    public HttpFlvSink(HttpContext http, EndPoint? remoteEndPoint)
+        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
     {
         _http = http;
     }

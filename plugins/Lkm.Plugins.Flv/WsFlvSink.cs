@@ -20,8 +20,8 @@ internal sealed class WsFlvSink : SinkBase
 
     private WebSocket? _socket;
 
-    public WsFlvSink(EndPoint? remoteEndPoint, SinkQueueLimits limits)
-        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint, limits)
+    public WsFlvSink(EndPoint? remoteEndPoint)
+        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
     {
     }
 

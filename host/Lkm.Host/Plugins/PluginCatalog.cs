@@ -24,20 +24,18 @@ public sealed partial class PluginCatalog : IAsyncDisposable
     private readonly IStreamHub _hub;
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
-    private readonly Func<SinkQueueLimits> _sinkLimits;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly List<LoadedPlugin> _plugins = [];
 
-    public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry, Func<SinkQueueLimits> sinkLimits,
+    public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
         ILoggerFactory loggerFactory, CancellationToken shutdown)
     {
         _config = config;
         _hub = hub;
         _router = router;
         _registry = registry;
-        _sinkLimits = sinkLimits;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Plugins");
         _shutdown = shutdown;
@@ -121,7 +119,7 @@ public sealed partial class PluginCatalog : IAsyncDisposable
         }
 
         var config = new PluginConfig(section);
-        var context = new PluginContext(config, _loggerFactory, _hub, _router, _registry, _sinkLimits, IPAddress.Parse(_config.Server.Listen), _shutdown);
+        var context = new PluginContext(config, _loggerFactory, _hub, _router, _registry, IPAddress.Parse(_config.Server.Listen), _shutdown);
         var version = instance.GetType().Assembly.GetName().Version;
         var plugin = new LoadedPlugin(name, assemblyPath, version, loader, instance, context);
         _plugins.Add(plugin);

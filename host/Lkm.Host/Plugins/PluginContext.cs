@@ -18,13 +18,11 @@ public sealed class PluginContext : IPluginContext
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
     private readonly IPAddress _listenAddress;
-    private readonly Func<SinkQueueLimits> _sinkQueueLimits;
     private readonly List<TcpListenerService> _listeners = [];
     private readonly List<(string Suffix, Func<HttpContext, string, Task> Handler)> _routes = [];
     private readonly List<ITransStreamFactory> _factories = [];
 
-    public PluginContext(PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
-        Func<SinkQueueLimits> sinkQueueLimits, IPAddress listenAddress, CancellationToken shuttingDown)
+    public PluginContext(PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry, IPAddress listenAddress, CancellationToken shuttingDown)
     {
         Config = config;
         PluginConfig = config;
@@ -32,7 +30,6 @@ public sealed class PluginContext : IPluginContext
         Hub = hub;
         _router = router;
         _registry = registry;
-        _sinkQueueLimits = sinkQueueLimits;
         _listenAddress = listenAddress;
         ShuttingDown = shuttingDown;
     }
@@ -44,9 +41,6 @@ public sealed class PluginContext : IPluginContext
     public ILoggerFactory LoggerFactory { get; }
 
     public IStreamHub Hub { get; }
-
-    /// <summary>The defaults' player queue bounds, as currently configured (a config reload applies to new players).</summary>
-    public SinkQueueLimits SinkQueueLimits => _sinkQueueLimits();
 
     public CancellationToken ShuttingDown { get; }
 

@@ -525,7 +525,7 @@ internal sealed partial class Source
             sink.AwaitingKeyFrame = false;
         }
 
-        if (sink.Sink.TrySend(segment))
+        if (sink.Sink.TrySend(segment, _options.SinkLimits))
         {
             _bytesOut += segment.Length;
             return true;

@@ -9,6 +9,7 @@ using Lkm.Sdk.Amf;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
+using Lkm.Sdk.Networking;
 using Lkm.Sdk.Plugins;
 using Lkm.Sdk.Streaming;
 using Microsoft.Extensions.Logging;
@@ -100,7 +101,7 @@ internal sealed partial class RtmpConnection
         {
             Log.ProtocolError(_logger, _peer, _streamId ?? "-", $"no publish or play within {_options.SetupTimeout.TotalSeconds:0.#} s");
         }
-        catch (Exception ex) when (IsConnectionError(ex))
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
         {
             Log.ConnectionLost(_logger, _peer, _streamId ?? "-", ex.Message);
         }
@@ -503,7 +504,7 @@ internal sealed partial class RtmpConnection
 
         _streamId = stream.StreamId;
         EndSetupTimeout();
-        var sink = new RtmpSink(_socket, _remoteEndPoint, _context.SinkQueueLimits);
+        var sink = new RtmpSink(_socket, _remoteEndPoint);
         try
         {
             // Segments the hub hands over now wait in the sink's queue until its writer loop starts below.
@@ -731,9 +732,6 @@ internal sealed partial class RtmpConnection
         payload.Slice(0, 4).CopyTo(bytes);
         return BinaryPrimitives.ReadUInt32BigEndian(bytes);
     }
-
-    private static bool IsConnectionError(Exception ex) =>
-        ex is IOException or SocketException or ObjectDisposedException or EndOfStreamException or OperationCanceledException;
 
     private static partial class Log
     {

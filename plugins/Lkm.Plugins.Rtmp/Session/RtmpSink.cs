@@ -17,8 +17,8 @@ public sealed class RtmpSink : SinkBase
 
     private readonly List<ArraySegment<byte>> _buffers = new(MaxGather);
 
-    public RtmpSink(Socket socket, System.Net.EndPoint? remoteEndPoint, SinkQueueLimits? limits)
-        : base("rtmp", "rtmp", remoteEndPoint, limits)
+    public RtmpSink(Socket socket, System.Net.EndPoint? remoteEndPoint)
+        : base("rtmp", "rtmp", remoteEndPoint)
     {
         _socket = socket;
     }

@@ -30,9 +30,6 @@ public interface IPluginContext
 
     void AddTransStreamFactory(ITransStreamFactory factory);
 
-    /// <summary>The host's send-queue bounds for players, from lkm.yaml.</summary>
-    SinkQueueLimits SinkQueueLimits { get; }
-
     /// <summary>Cancelled when the host shuts down.</summary>
     CancellationToken ShuttingDown { get; }
 }

@@ -20,8 +20,12 @@ public interface ISink
 
     EndPoint? RemoteEndPoint { get; }
 
-    /// <summary>Queues a segment (retaining it). False when the player is too far behind: the host then closes it.</summary>
-    bool TrySend(Segment segment);
+    /// <summary>
+    /// Queues a segment (retaining it). False when the player is further behind than <paramref name="limits"/>
+    /// (the bounds of its stream's route, passed by the host on every send so route edits apply at once):
+    /// the host then closes it.
+    /// </summary>
+    bool TrySend(Segment segment, SinkQueueLimits limits);
 
     /// <summary>Closes the connection (idempotent). The reason is logged.</summary>
     void Close(string reason);
@@ -30,4 +34,10 @@ public interface ISink
     Task Completion { get; }
 
     long BytesSent { get; }
+
+    /// <summary>
+    /// Set when the sink ended because of an error in its own code rather than the peer going away;
+    /// the host logs it with its stack and counts it. Null otherwise.
+    /// </summary>
+    Exception? Fault { get; }
 }

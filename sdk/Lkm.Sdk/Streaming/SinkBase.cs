@@ -1,20 +1,9 @@
 using System.Net;
 using System.Threading.Channels;
 using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Networking;
 
 namespace Lkm.Sdk.Streaming;
-
-/// <summary>Bounds of a player's send queue. A player further behind than either bound is disconnected.</summary>
-public sealed record SinkQueueLimits
-{
-    public static readonly SinkQueueLimits Default = new();
-
-    /// <summary>Most bytes waiting to be sent.</summary>
-    public int MaxQueuedBytes { get; init; } = 16 * 1024 * 1024;
-
-    /// <summary>Most media time (ms) between the newest queued segment and the last one sent.</summary>
-    public int MaxLagMs { get; init; } = 10_000;
-}
 
 /// <summary>
 /// A player connection with a bounded, lock-free send queue drained by one writer loop that hands
@@ -28,18 +17,16 @@ public abstract class SinkBase : ISink
     private readonly Channel<Segment> _queue = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
-    private readonly SinkQueueLimits _limits;
     private long _queuedBytes;
     private long _lastSentDts = -1;
     private long _bytesSent;
     private int _closed;
 
-    protected SinkBase(string protocol, string transProtocol, EndPoint? remoteEndPoint, SinkQueueLimits? limits = null)
+    protected SinkBase(string protocol, string transProtocol, EndPoint? remoteEndPoint)
     {
         Protocol = protocol;
         TransProtocol = transProtocol;
         RemoteEndPoint = remoteEndPoint;
-        _limits = limits ?? SinkQueueLimits.Default;
         Id = $"{protocol}-{Interlocked.Increment(ref s_nextId)}";
     }
 
@@ -61,10 +48,12 @@ public abstract class SinkBase : ISink
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    public Exception? Fault { get; private set; }
+
     /// <summary>Cancelled when the sink closes; pass it to socket operations.</summary>
     protected CancellationToken Closing => _closing.Token;
 
-    public bool TrySend(Segment segment)
+    public bool TrySend(Segment segment, SinkQueueLimits limits)
     {
         if (IsClosed)
         {
@@ -80,14 +69,14 @@ public abstract class SinkBase : ISink
                 // Nothing of ours is pending: the player is caught up to this segment.
                 Volatile.Write(ref _lastSentDts, segment.StartDts);
             }
-            else if (segment.EndDts - sent > _limits.MaxLagMs)
+            else if (segment.EndDts - sent > limits.MaxLagMs)
             {
                 Interlocked.Add(ref _queuedBytes, -segment.Length);
                 return false;
             }
         }
 
-        if (queued > _limits.MaxQueuedBytes)
+        if (queued > limits.MaxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -segment.Length);
             return false;
@@ -148,9 +137,15 @@ public abstract class SinkBase : ISink
         catch (OperationCanceledException) when (Closing.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (IsConnectionError(ex))
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
         {
             Close("connection lost: " + ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a peer going away: the host logs it with its stack and counts it.
+            Fault = ex;
+            Close($"internal error: {ex.GetType().Name}: {ex.Message}");
         }
         finally
         {
@@ -192,9 +187,4 @@ public abstract class SinkBase : ISink
     protected virtual void OnClosed(string reason)
     {
     }
-
-    private static bool IsConnectionError(Exception ex) =>
-        ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException
-        || ex is OperationCanceledException
-        || ex.GetType().Name is "ConnectionResetException" or "ConnectionAbortedException" or "WebSocketException";
 }

@@ -71,8 +71,8 @@ internal sealed class RecordingSink : SinkBase
     private readonly TaskCompletionSource _unstall = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _stalled;
 
-    public RecordingSink(SinkQueueLimits? limits = null, bool stalled = false)
-        : base("test", "test", null, limits)
+    public RecordingSink(bool stalled = false)
+        : base("test", "test", null)
     {
         _stalled = stalled;
         Run = RunAsync();

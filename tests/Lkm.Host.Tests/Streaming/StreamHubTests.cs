@@ -122,7 +122,7 @@ public sealed class StreamHubTests : IAsyncDisposable
         var publisher = await hub.PublishAsync(Publish("live/slow"), Ct);
         int v = publisher.AddTrack(Media.Video);
         publisher.TracksComplete();
-        var stalled = new RecordingSink(new SinkQueueLimits { MaxLagMs = 500 }, stalled: true);
+        var stalled = new RecordingSink(stalled: true);
         var healthy = new RecordingSink();
         await using var h1 = await hub.PlayAsync(Play("live/slow"), stalled, Ct);
         await using var h2 = await hub.PlayAsync(Play("live/slow"), healthy, Ct);

@@ -41,7 +41,7 @@ internal sealed class TestHub : IStreamHub
         {
             foreach (var segment in content)
             {
-                if (!sink.TrySend(segment))
+                if (!sink.TrySend(segment, SinkQueueLimits.Default))
                 {
                     sink.Close("too slow");
                     return;

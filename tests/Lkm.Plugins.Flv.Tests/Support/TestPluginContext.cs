@@ -25,7 +25,6 @@ internal sealed class TestPluginContext : IPluginContext
 
     public IStreamHub Hub { get; }
 
-    public SinkQueueLimits SinkQueueLimits { get; init; } = SinkQueueLimits.Default;
 
     public CancellationToken ShuttingDown => _shutdown.Token;
 

@@ -28,7 +28,6 @@ internal sealed class TestPluginContext : IPluginContext, IAsyncDisposable
 
     public IStreamHub Hub { get; }
 
-    public SinkQueueLimits SinkQueueLimits { get; set; } = SinkQueueLimits.Default;
 
     public CancellationToken ShuttingDown => _shutdown.Token;
 

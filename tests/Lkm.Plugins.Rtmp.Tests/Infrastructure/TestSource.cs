@@ -49,7 +49,7 @@ internal sealed class TestSource(IReadOnlyList<MediaTrack> tracks, StreamMetadat
 
     private static void Send(ISink sink, Segment segment)
     {
-        if (!sink.TrySend(segment))
+        if (!sink.TrySend(segment, SinkQueueLimits.Default))
         {
             sink.Close("test source: queue full");
         }

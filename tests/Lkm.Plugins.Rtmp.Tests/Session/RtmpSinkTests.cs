@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Lkm.Plugins.Rtmp.Session;
 using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Streaming;
 
 namespace Lkm.Plugins.Rtmp.Tests.Session;
 
@@ -21,7 +22,7 @@ public class RtmpSinkTests
         await client.ConnectAsync(listener.LocalEndPoint!, TestContext.Current.CancellationToken);
         var server = await listener.AcceptAsync(TestContext.Current.CancellationToken);
 
-        var sink = new RtmpSink(server, server.RemoteEndPoint, null);
+        var sink = new RtmpSink(server, server.RemoteEndPoint);
         var expected = new List<byte>();
         var random = new Random(count);
         for (int i = 0; i < count; i++)
@@ -30,7 +31,7 @@ public class RtmpSinkTests
             random.NextBytes(bytes);
             expected.AddRange(bytes);
             var segment = Segment.CopyOf(bytes);
-            Assert.True(sink.TrySend(segment));
+            Assert.True(sink.TrySend(segment, SinkQueueLimits.Default));
             segment.Release();
         }
 
