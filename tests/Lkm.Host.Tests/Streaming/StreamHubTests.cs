@@ -128,7 +128,9 @@ public sealed class StreamHubTests : IAsyncDisposable
         await using var h2 = await hub.PlayAsync(Play("live/slow"), healthy, Ct);
         for (int i = 0; i < 50; i++)
         {
+            // Paced (2 s of media in ~0.5 s): the stream's 500 ms lag bound applies to the healthy player too.
             Media.WriteFrame(publisher, v, i * 40, key: i % 25 == 0);
+            await Task.Delay(10, Ct);
         }
 
         await Media.EventuallyAsync(() => healthy.FrameDts().Count == 50, "all frames at the healthy player");
