@@ -3,22 +3,22 @@ namespace Lkm.Host.Streaming;
 /// <summary>Returned to the plugin by PlayAsync; disposing it detaches the player from its source.</summary>
 internal sealed class PlayHandle : IAsyncDisposable
 {
-    private readonly Source _source;
     private readonly SinkState _sink;
+    private readonly Action<SinkState> _onGone;
     private int _disposed;
 
-    public PlayHandle(Source source, SinkState sink)
+    /// <param name="onGone">Called once when the plugin disposes the handle (the hub posts the removal to the source).</param>
+    public PlayHandle(SinkState sink, Action<SinkState> onGone)
     {
-        _source = source;
         _sink = sink;
+        _onGone = onGone;
     }
 
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _source.Post(new SourceEvent(SourceEventKind.SinkRemoved, item: _sink));
-            _source.Hub.OnPlayerGone(_source, _sink);
+            _onGone(_sink);
         }
 
         return ValueTask.CompletedTask;

@@ -7,13 +7,16 @@ namespace Lkm.Host.Streaming;
 internal sealed class Publisher : IPublisher
 {
     private readonly Source _source;
+    private readonly Action<Publisher> _onGone;
     private readonly CancellationTokenSource _closed = new();
     private int _trackCount;
     private int _disposed;
 
-    public Publisher(Source source, long generation, PublishRequest request)
+    /// <param name="onGone">Called once when the plugin disposes the publisher (the hub's bookkeeping).</param>
+    public Publisher(Source source, long generation, PublishRequest request, Action<Publisher> onGone)
     {
         _source = source;
+        _onGone = onGone;
         Generation = generation;
         Request = request;
         StartedAt = DateTime.UtcNow;
@@ -78,7 +81,7 @@ internal sealed class Publisher : IPublisher
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _source.Hub.OnPublisherGone(_source, this);
+            _onGone(this);
         }
 
         return ValueTask.CompletedTask;

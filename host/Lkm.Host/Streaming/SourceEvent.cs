@@ -14,7 +14,7 @@ internal enum SourceEventKind
     SinkAdded,
     SinkRemoved,
     Tick,
-    Query,
+    Invoke,
     Close,
 }
 

@@ -29,6 +29,9 @@ public sealed record SourceInfo
     /// <summary>Players disconnected because they could not keep up.</summary>
     public long DroppedPlayers { get; init; }
 
+    /// <summary>Players that ended on an error in their own code (a bug, logged with its stack).</summary>
+    public long FaultedPlayers { get; init; }
+
     public long Packets { get; init; }
 
     /// <summary>Media payload bytes received from publishers.</summary>

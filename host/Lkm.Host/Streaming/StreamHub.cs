@@ -7,16 +7,18 @@ namespace Lkm.Host.Streaming;
 
 /// <summary>
 /// The stream engine's front door: finds or creates the source for a stream id and hands it
-/// publishers and players. Only publish/play/remove take the lock; media never does.
+/// publishers and players. The hub owns which sources exist, who publishes each and how many players
+/// each has; a source owns everything else and is told things only through events posted to its loop.
+/// Only publish/play/remove take the lock; media never does.
 /// </summary>
-public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
+public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwner, IAsyncDisposable
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _sources = new(StringComparer.Ordinal);
     private readonly LiveRoutes _routes;
     private readonly IStreamHooks _hooks;
     private readonly TransStreamRegistry _registry;
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly SourceServices _services;
     private readonly ILogger _logger;
     private readonly Timer _ticker;
     private long _generation;
@@ -27,14 +29,14 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         _routes = routes;
         _hooks = hooks ?? NoStreamHooks.Instance;
         _registry = registry;
-        _loggerFactory = loggerFactory;
+
+        // One category for every stream, the id as a property: a logger per id would be kept forever.
         _logger = loggerFactory.CreateLogger("Lkm.Stream");
+        _services = new SourceServices(routes, registry, _hooks, Counters, _logger, this);
         _ticker = new Timer(_ => Tick(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
-    public LiveRoutes Routes => _routes;
-
-    internal IStreamHooks Hooks => _hooks;
+    public EngineCounters Counters { get; } = new();
 
     public async ValueTask<IPublisher> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -56,10 +58,10 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         {
             ThrowIfDisposed();
             ThrowIfPublished(request);
-            var source = GetOrCreate(request.StreamId, policy);
-            var publisher = new Publisher(source, ++_generation, request);
-            source.ActivePublisher = publisher;
-            source.Post(new SourceEvent(SourceEventKind.PublisherAttached, publisher.Generation, publisher));
+            var entry = GetOrCreate(request.StreamId, policy);
+            var publisher = new Publisher(entry.Source, ++_generation, request, p => OnPublisherGone(entry, p));
+            entry.Publisher = publisher;
+            entry.Source.Post(new SourceEvent(SourceEventKind.PublisherAttached, publisher.Generation, publisher));
             return publisher;
         }
     }
@@ -89,11 +91,11 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         {
             ThrowIfDisposed();
             ThrowIfFull(request, policy);
-            var source = GetOrCreate(request.StreamId, policy);
+            var entry = GetOrCreate(request.StreamId, policy);
             var state = new SinkState(sink, request);
-            Interlocked.Increment(ref source.PlayerCount);
-            source.Post(new SourceEvent(SourceEventKind.SinkAdded, item: state));
-            return new PlayHandle(source, state);
+            entry.Players++;
+            entry.Source.Post(new SourceEvent(SourceEventKind.SinkAdded, item: state));
+            return new PlayHandle(state, s => OnPlayerGone(entry, s));
         }
     }
 
@@ -101,7 +103,7 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_sources.TryGetValue(request.StreamId, out var source) && !source.Removed && source.ActivePublisher is { } existing)
+            if (_sources.TryGetValue(request.StreamId, out var entry) && entry.Publisher is { } existing)
             {
                 Log.DuplicatePublisher(_logger, request.StreamId, request.RemoteAddress, existing.Request.RemoteAddress);
                 throw new StreamDeniedException(DenyReason.AlreadyPublished, $"stream '{request.StreamId}' is already published");
@@ -118,7 +120,7 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
 
         lock (_gate)
         {
-            if (_sources.TryGetValue(request.StreamId, out var source) && !source.Removed && Volatile.Read(ref source.PlayerCount) >= policy.MaxPlayers)
+            if (_sources.TryGetValue(request.StreamId, out var entry) && entry.Players >= policy.MaxPlayers)
             {
                 throw Deny(request, DenyReason.Forbidden, $"the stream has its maximum of {policy.MaxPlayers} players");
             }
@@ -131,13 +133,15 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         return new StreamDeniedException(reason, message);
     }
 
-    internal StreamPolicy ResolvePolicy(string streamId) => _routes.Resolve(streamId);
-
-    internal void OnPlayerGone(Source source, SinkState sink)
+    private void OnPlayerGone(Entry entry, SinkState sink)
     {
-        Interlocked.Decrement(ref source.PlayerCount);
-        var policy = _routes.Resolve(source.Id);
-        _hooks.Notify(policy, HookEvent.OnPlayDone, HookContexts.For(sink.Request, sink.Sink.Id) with
+        lock (_gate)
+        {
+            entry.Players--;
+        }
+
+        entry.Source.Post(new SourceEvent(SourceEventKind.SinkRemoved, item: sink));
+        _hooks.Notify(_routes.Resolve(entry.Source.Id), HookEvent.OnPlayDone, HookContexts.For(sink.Request, sink.Sink.Id) with
         {
             DurationSeconds = (DateTime.UtcNow - sink.JoinedAt).TotalSeconds,
             Bytes = sink.Sink.BytesSent,
@@ -157,27 +161,7 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     }
 
     /// <summary>Asks a source's loop for a snapshot; null when the stream is unknown.</summary>
-    public async Task<SourceInfo?> DescribeAsync(string streamId)
-    {
-        Source? source;
-        lock (_gate)
-        {
-            _sources.TryGetValue(streamId, out source);
-        }
-
-        if (source is null)
-        {
-            return null;
-        }
-
-        var tcs = new TaskCompletionSource<SourceInfo?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!source.Post(new SourceEvent(SourceEventKind.Query, item: (Action<Source>)(s => tcs.TrySetResult(s.Describe())))))
-        {
-            return null;
-        }
-
-        return await tcs.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-    }
+    public Task<SourceInfo?> DescribeAsync(string streamId) => AskAsync<SourceInfo?>(streamId, s => s.Describe(), null);
 
     /// <summary>Snapshots of every source (for the API and metrics).</summary>
     public async Task<IReadOnlyList<SourceInfo>> DescribeAllAsync()
@@ -187,23 +171,26 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     }
 
     /// <summary>Disconnects one player; false when the stream or the player is unknown.</summary>
-    public async Task<bool> CloseSinkAsync(string streamId, string sinkId, string reason)
+    public Task<bool> CloseSinkAsync(string streamId, string sinkId, string reason) => AskAsync(streamId, s => s.CloseSink(sinkId, reason), false);
+
+    /// <summary>Runs <paramref name="ask"/> on the stream's loop and returns its answer; <paramref name="unknown"/> when there is no such stream.</summary>
+    private async Task<T> AskAsync<T>(string streamId, Func<Source, T> ask, T unknown)
     {
         Source? source;
         lock (_gate)
         {
-            _sources.TryGetValue(streamId, out source);
+            source = _sources.TryGetValue(streamId, out var entry) ? entry.Source : null;
         }
 
         if (source is null)
         {
-            return false;
+            return unknown;
         }
 
-        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!source.Post(new SourceEvent(SourceEventKind.Query, item: (Action<Source>)(s => tcs.TrySetResult(s.CloseSink(sinkId, reason))))))
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!source.PostAction(() => tcs.TrySetResult(ask(source))))
         {
-            return false;
+            return unknown;
         }
 
         return await tcs.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -214,57 +201,53 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
     {
         lock (_gate)
         {
-            if (!_sources.TryGetValue(streamId, out var source))
+            if (!_sources.TryGetValue(streamId, out var entry))
             {
                 return false;
             }
 
-            source.ActivePublisher?.Close();
-            return source.Post(new SourceEvent(SourceEventKind.Close, item: reason));
+            entry.Publisher?.Close();
+            return entry.Source.Post(new SourceEvent(SourceEventKind.Close, item: reason));
         }
     }
 
-    internal void OnPublisherGone(Source source, Publisher publisher)
+    private void OnPublisherGone(Entry entry, Publisher publisher)
     {
-        _hooks.Notify(_routes.Resolve(source.Id), HookEvent.OnPublishDone, HookContexts.For(publisher.Request) with
+        _hooks.Notify(_routes.Resolve(entry.Source.Id), HookEvent.OnPublishDone, HookContexts.For(publisher.Request) with
         {
             DurationSeconds = (DateTime.UtcNow - publisher.StartedAt).TotalSeconds,
             Bytes = publisher.BytesReceived,
         });
         lock (_gate)
         {
-            if (ReferenceEquals(source.ActivePublisher, publisher))
+            if (ReferenceEquals(entry.Publisher, publisher))
             {
-                source.ActivePublisher = null;
+                entry.Publisher = null;
             }
 
-            source.Post(new SourceEvent(SourceEventKind.PublisherGone, publisher.Generation));
+            entry.Source.Post(new SourceEvent(SourceEventKind.PublisherGone, publisher.Generation));
         }
     }
 
     /// <summary>Called from a source's loop when it has nothing left; the source leaves the hub unless work arrived meanwhile.</summary>
-    internal void TryRemove(Source source)
+    void ISourceOwner.OnSourceIdle(Source source)
     {
         lock (_gate)
         {
-            if (source.Removed || source.ActivePublisher is not null || source.PendingEvents > 0)
+            if (!_sources.TryGetValue(source.Id, out var entry) || !ReferenceEquals(entry.Source, source)
+                || entry.Publisher is not null || source.PendingEvents > 0)
             {
                 return;
             }
 
-            source.Removed = true;
-            if (_sources.TryGetValue(source.Id, out var current) && ReferenceEquals(current, source))
-            {
-                _sources.Remove(source.Id);
-            }
-
+            _sources.Remove(source.Id);
             source.Complete();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        List<Source> sources;
+        List<Entry> entries;
         lock (_gate)
         {
             if (_disposed)
@@ -273,29 +256,29 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
             }
 
             _disposed = true;
-            sources = _sources.Values.ToList();
+            entries = _sources.Values.ToList();
         }
 
         await _ticker.DisposeAsync().ConfigureAwait(false);
-        foreach (var source in sources)
+        foreach (var entry in entries)
         {
-            source.ActivePublisher?.Close();
-            source.Post(new SourceEvent(SourceEventKind.Close, item: "server shutting down"));
-            source.Complete();
+            entry.Publisher?.Close();
+            entry.Source.Post(new SourceEvent(SourceEventKind.Close, item: "server shutting down"));
+            entry.Source.Complete();
         }
 
-        await Task.WhenAll(sources.Select(s => s.Loop)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await Task.WhenAll(entries.Select(e => e.Source.Loop)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
-    private Source GetOrCreate(string id, StreamPolicy policy)
+    private Entry GetOrCreate(string id, StreamPolicy policy)
     {
-        if (!_sources.TryGetValue(id, out var source) || source.Removed)
+        if (!_sources.TryGetValue(id, out var entry))
         {
-            source = new Source(id, this, policy, _registry, _loggerFactory.CreateLogger("Lkm.Stream." + id.Replace('/', '.')));
-            _sources[id] = source;
+            entry = new Entry(new Source(id, policy, _services));
+            _sources[id] = entry;
         }
 
-        return source;
+        return entry;
     }
 
     private void Tick()
@@ -303,7 +286,7 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         List<Source> sources;
         lock (_gate)
         {
-            sources = _sources.Values.ToList();
+            sources = _sources.Values.Select(e => e.Source).ToList();
         }
 
         foreach (var source in sources)
@@ -329,6 +312,18 @@ public sealed partial class StreamHub : IStreamHub, IAsyncDisposable
         {
             throw new StreamDeniedException(DenyReason.BadRequest, $"bad stream id '{id}'");
         }
+    }
+
+    /// <summary>The hub's bookkeeping of one source, guarded by the hub's lock.</summary>
+    private sealed class Entry(Source source)
+    {
+        public Source Source { get; } = source;
+
+        /// <summary>The publisher holding this id, if any (one at a time).</summary>
+        public Publisher? Publisher { get; set; }
+
+        /// <summary>Players attached or waiting, for max_players.</summary>
+        public int Players { get; set; }
     }
 
     private static partial class Log
