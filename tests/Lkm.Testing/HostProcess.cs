@@ -65,7 +65,9 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await host._ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            // Below info level the "ready" line is not logged: then the HTTP API answering says the host is up.
+            bool quiet = settings.Any(s => s is "log.level=warn" or "log.level=error");
+            await (quiet ? WaitForHttpAsync(http, host._ready.Task) : host._ready.Task).WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch
         {
@@ -74,6 +76,29 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         return host;
+    }
+
+    private static async Task WaitForHttpAsync(int port, Task exited)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (!exited.IsCompleted)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/api/v1/server/info");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        await exited;
     }
 
     /// <summary>`dotnet Lkm.Host.dll --config <paramref name="configPath"/>` with its output captured, run from the temp folder.</summary>

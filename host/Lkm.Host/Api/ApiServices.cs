@@ -5,23 +5,25 @@ using Lkm.Host.Streaming;
 
 namespace Lkm.Host.Api;
 
-/// <summary>What the API, /metrics and the console read: the hub, the plugins, the hook engine and the config.</summary>
+/// <summary>What the API, /metrics and the console read: the streams, the plugins, the hook engine and the config.</summary>
 public sealed class ApiServices
 {
-    public ApiServices(LkmConfig config, StreamHub hub, Func<IReadOnlyList<LoadedPlugin>> plugins, HookEngine? hooks)
+    public ApiServices(LkmConfig config, IStreamDirectory streams, IPluginRegistry plugins, HookEngine? hooks)
     {
         Config = config;
-        Hub = hub;
-        Plugins = plugins;
+        Streams = streams;
+        PluginRegistry = plugins;
         Hooks = hooks;
     }
 
     public LkmConfig Config { get; }
 
-    public StreamHub Hub { get; }
+    public IStreamDirectory Streams { get; }
 
-    /// <summary>The plugins as loaded now (the catalog is created after the web app).</summary>
-    public Func<IReadOnlyList<LoadedPlugin>> Plugins { get; }
+    public IPluginRegistry PluginRegistry { get; }
+
+    /// <summary>The plugins as loaded now.</summary>
+    public IReadOnlyList<LoadedPlugin> Plugins => PluginRegistry.Plugins;
 
     public HookEngine? Hooks { get; }
 

@@ -11,8 +11,8 @@ public sealed class PluginApi(ApiServices services)
 
     private async Task ListAsync(HttpContext context, ApiParameters parameters)
     {
-        var infos = await services.Hub.DescribeAllAsync().ConfigureAwait(false);
-        IReadOnlyList<PluginDto> rows = services.Plugins().Select(p => ToPlugin(p, infos)).ToList();
+        var infos = await services.Streams.DescribeAllAsync().ConfigureAwait(false);
+        IReadOnlyList<PluginDto> rows = services.Plugins.Select(p => ToPlugin(p, infos)).ToList();
         await ApiResponse.OkAsync(context, rows, ApiJsonContext.Default.IReadOnlyListPluginDto).ConfigureAwait(false);
     }
 

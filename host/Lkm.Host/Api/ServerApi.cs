@@ -25,7 +25,7 @@ public sealed class ServerApi(ApiServices services)
             listeners.Add(new ListenerDto("api", api.Address.ToString(), api.Port));
         }
 
-        listeners.AddRange(services.Plugins().SelectMany(p => p.Context.Listeners)
+        listeners.AddRange(services.Plugins.SelectMany(p => p.Context.Listeners)
             .Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port)));
         return new ServerInfoDto
         {

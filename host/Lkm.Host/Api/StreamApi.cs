@@ -9,7 +9,7 @@ namespace Lkm.Host.Api;
 /// <summary>The LKM stream calls: source/list, source/close, sink/list, sink/close, streams/statistics.</summary>
 public sealed partial class StreamApi(ApiServices services, ILogger logger)
 {
-    private StreamHub Hub => services.Hub;
+    private IStreamDirectory Streams => services.Streams;
 
     public void Register(ApiDispatcher dispatcher)
     {
@@ -22,7 +22,7 @@ public sealed partial class StreamApi(ApiServices services, ILogger logger)
 
     private async Task ListSourcesAsync(HttpContext context, ApiParameters parameters)
     {
-        var infos = await Hub.DescribeAllAsync().ConfigureAwait(false);
+        var infos = await Streams.DescribeAllAsync().ConfigureAwait(false);
         IReadOnlyList<SourceDto> rows = infos.Select(ToSource).ToList();
         await ApiResponse.OkAsync(context, rows, ApiJsonContext.Default.IReadOnlyListSourceDto).ConfigureAwait(false);
     }
@@ -30,7 +30,7 @@ public sealed partial class StreamApi(ApiServices services, ILogger logger)
     private async Task CloseSourceAsync(HttpContext context, ApiParameters parameters)
     {
         string id = parameters.Require("source");
-        if (!Hub.Close(id, "closed by the API"))
+        if (!Streams.Close(id, "closed by the API"))
         {
             throw new ApiException(StatusCodes.Status404NotFound, $"no stream '{id}'");
         }
@@ -43,7 +43,7 @@ public sealed partial class StreamApi(ApiServices services, ILogger logger)
     private async Task ListSinksAsync(HttpContext context, ApiParameters parameters)
     {
         string id = parameters.Require("source");
-        var info = await Hub.DescribeAsync(id).ConfigureAwait(false) ?? throw new ApiException(StatusCodes.Status404NotFound, $"no stream '{id}'");
+        var info = await Streams.DescribeAsync(id).ConfigureAwait(false) ?? throw new ApiException(StatusCodes.Status404NotFound, $"no stream '{id}'");
         IReadOnlyList<SinkDto> rows = info.Sinks
             .Select(s => new SinkDto(s.Id, id, s.Protocol, s.RemoteAddress, FormatTime(s.JoinedAt), s.BytesSent, s.Waiting))
             .ToList();
@@ -54,7 +54,7 @@ public sealed partial class StreamApi(ApiServices services, ILogger logger)
     {
         string id = parameters.Require("source");
         string sink = parameters.Require("sink");
-        if (!await Hub.CloseSinkAsync(id, sink, "closed by the API").ConfigureAwait(false))
+        if (!await Streams.CloseSinkAsync(id, sink, "closed by the API").ConfigureAwait(false))
         {
             throw new ApiException(StatusCodes.Status404NotFound, $"no player '{sink}' on stream '{id}'");
         }
@@ -66,7 +66,7 @@ public sealed partial class StreamApi(ApiServices services, ILogger logger)
 
     private async Task StatisticsAsync(HttpContext context, ApiParameters parameters)
     {
-        var infos = await Hub.DescribeAllAsync().ConfigureAwait(false);
+        var infos = await Streams.DescribeAllAsync().ConfigureAwait(false);
         await ApiResponse.OkAsync(context, Statistics(infos), ApiJsonContext.Default.StatisticsDto).ConfigureAwait(false);
     }
 

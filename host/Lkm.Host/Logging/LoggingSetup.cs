@@ -12,7 +12,8 @@ public static class LoggingSetup
 {
     private const string Layout = "${longdate} ${level:uppercase=true:padding=-5} ${logger}: ${message}${onexception:inner= ${exception:format=ToString}}";
 
-    public static ILoggerFactory Create(LogConfig config, string baseDirectory)
+    /// <summary>Makes NLog the host's only logging provider, configured from the <c>log:</c> section.</summary>
+    public static void Configure(ILoggingBuilder logging, LogConfig config, string baseDirectory)
     {
         var nlog = new LoggingConfiguration();
         var level = NLog.LogLevel.FromString(config.Level switch { "warn" => "Warn", var l => l });
@@ -34,18 +35,16 @@ public static class LoggingSetup
             nlog.AddRule(level, NLog.LogLevel.Fatal, file, "*");
         }
 
-        // ASP.NET Core's own chatter is only useful when debugging.
-        nlog.AddRule(NLog.LogLevel.Trace, NLog.LogLevel.Info, new NullTarget(), "Microsoft.*", final: true);
-        nlog.LoggingRules.Insert(0, nlog.LoggingRules[^1]);
-        nlog.LoggingRules.RemoveAt(nlog.LoggingRules.Count - 1);
+        // ASP.NET Core's own chatter is only useful when debugging; a failed start is reported by the
+        // host in one line, so the generic host's copy of it (with the whole stack) is left out.
+        var quiet = new NullTarget();
+        nlog.LoggingRules.Insert(0, new LoggingRule("Microsoft.*", NLog.LogLevel.Trace, NLog.LogLevel.Info, quiet) { Final = true });
+        nlog.LoggingRules.Insert(0, new LoggingRule("Microsoft.Extensions.Hosting.Internal.Host", NLog.LogLevel.Trace, NLog.LogLevel.Error, quiet) { Final = true });
 
         LogManager.Configuration = nlog;
-        return LoggerFactory.Create(builder =>
-        {
-            builder.ClearProviders();
-            builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
-            builder.AddNLog(new NLogProviderOptions { RemoveLoggerFactoryFilter = true });
-        });
+        logging.ClearProviders();
+        logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+        logging.AddNLog(new NLogProviderOptions { RemoveLoggerFactoryFilter = true });
     }
 
     public static void Shutdown() => LogManager.Shutdown();

@@ -88,8 +88,8 @@ public sealed class LkmMetrics
 
     private async Task UpdateAsync(CancellationToken cancellationToken)
     {
-        var infos = await _services.Hub.DescribeAllAsync().ConfigureAwait(false);
-        var plugins = _services.Plugins();
+        var infos = await _services.Streams.DescribeAllAsync().ConfigureAwait(false);
+        var plugins = _services.Plugins;
         await _scrape.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

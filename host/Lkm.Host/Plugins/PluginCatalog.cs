@@ -7,6 +7,8 @@ using Lkm.Sdk.Plugins;
 using Lkm.Sdk.Streaming;
 using McMaster.NETCore.Plugins;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lkm.Host.Plugins;
@@ -16,7 +18,7 @@ namespace Lkm.Host.Plugins;
 /// context (the SDK, ASP.NET Core and logging are shared from the host) and starts its
 /// <see cref="IProtocolPlugin"/>. The host never names a plugin type.
 /// </summary>
-public sealed partial class PluginCatalog : IAsyncDisposable
+public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 {
     private static readonly Type[] SharedTypes = [typeof(IProtocolPlugin), typeof(ILogger), typeof(HttpContext)];
 
@@ -29,6 +31,7 @@ public sealed partial class PluginCatalog : IAsyncDisposable
     private readonly CancellationToken _shutdown;
     private readonly List<LoadedPlugin> _plugins = [];
 
+    /// <param name="shutdown">Cancelled when the host stops (plugins see it as <see cref="IPluginContext.ShuttingDown"/>).</param>
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
         ILoggerFactory loggerFactory, CancellationToken shutdown)
     {
@@ -39,6 +42,13 @@ public sealed partial class PluginCatalog : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Plugins");
         _shutdown = shutdown;
+    }
+
+    [ActivatorUtilitiesConstructor]
+    public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
+        ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime)
+        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping)
+    {
     }
 
     public IReadOnlyList<LoadedPlugin> Plugins => _plugins;
@@ -160,7 +170,10 @@ public sealed partial class PluginCatalog : IAsyncDisposable
         return candidates.Length == 1 ? candidates[0] : null;
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAllAsync().ConfigureAwait(false);
+
+    /// <summary>Stops every running plugin: its listeners and HTTP routes first, then the plugin itself.</summary>
+    public async Task StopAllAsync()
     {
         foreach (var plugin in _plugins.Where(p => p.State == PluginState.Running))
         {

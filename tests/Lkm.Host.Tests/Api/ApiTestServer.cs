@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Lkm.Host.Api;
+using Lkm.Host.Plugins;
 using Lkm.Host.Configuration;
 using Lkm.Host.Hooks;
 using Lkm.Host.Networking;
@@ -48,7 +49,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        ApiPipeline.Use(app, new ApiServices(config, hub, () => [], hooks), new HttpSuffixRouter(), NullLoggerFactory.Instance);
+        ApiPipeline.Use(app, new ApiServices(config, hub, new NoPlugins(), hooks), new HttpSuffixRouter(), NullLoggerFactory.Instance);
         await app.StartAsync(TestContext.Current.CancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApiTestServer(app, hub, hooks, new Uri(address));
@@ -79,4 +80,10 @@ internal sealed class ApiTestServer : IAsyncDisposable
         await Hub.DisposeAsync();
         await Hooks.DisposeAsync();
     }
+}
+
+/// <summary>A server with no plugins loaded.</summary>
+internal sealed class NoPlugins : IPluginRegistry
+{
+    public IReadOnlyList<LoadedPlugin> Plugins => [];
 }

@@ -1,0 +1,51 @@
+using Lkm.Host.Api;
+using Lkm.Host.Configuration;
+using Lkm.Host.Hooks;
+using Lkm.Host.Memory;
+using Lkm.Host.Networking;
+using Lkm.Host.Plugins;
+using Lkm.Host.Routing;
+using Lkm.Host.Streaming;
+using Lkm.Sdk.Streaming;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Host.Composition;
+
+/// <summary>
+/// The host's services, registered once. Hosted services start in the order registered (before
+/// Kestrel serves, so plugins' HTTP routes exist when the first request comes) and stop in reverse;
+/// the container disposes the engine after them.
+/// </summary>
+public static class LkmServiceCollectionExtensions
+{
+    public static IServiceCollection AddLkm(this IServiceCollection services, LkmConfig config, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(new ConfigSource(config, overrides));
+        services.AddSingleton(_ => new LiveRoutes(config.Routes));
+        services.AddSingleton<TransStreamRegistry>();
+        services.AddSingleton<HttpSuffixRouter>();
+
+        services.AddSingleton<HookEngine>();
+        services.AddSingleton<IStreamHooks, ScriptStreamHooks>();
+
+        services.AddSingleton<StreamHub>();
+        services.AddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
+        services.AddSingleton<IStreamDirectory>(sp => sp.GetRequiredService<StreamHub>());
+
+        services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<IPluginRegistry>(sp => sp.GetRequiredService<PluginCatalog>());
+        services.AddSingleton<ApiServices>();
+
+        services.AddHostedService<MemoryHousekeepingService>();
+        services.AddHostedService<ConfigWatcherService>();
+        services.AddHostedService<PluginHostedService>();
+        services.AddHostedService<StartupAnnouncer>();
+        return services;
+    }
+}
+
+/// <summary>Where the running config came from: the loaded file and the command line's overrides (for reloads).</summary>
+public sealed record ConfigSource(LkmConfig Initial, IReadOnlyList<KeyValuePair<string, string>> Overrides);
