@@ -14,9 +14,7 @@ namespace Lkm.Plugins.Flv;
 public sealed class FlvTransStream : ITransStream
 {
     private readonly MergeWriteBuffer _merge;
-    private MediaTrack?[] _tracksByIndex = [];
-    private IReadOnlyList<MediaTrack> _tracks = [];
-    private StreamMetadata _metadata;
+    private FlvCodecHeaders _codecHeaders;
     private Segment _header;
     private long _lastDts;
 
@@ -24,8 +22,7 @@ public sealed class FlvTransStream : ITransStream
     {
         ArgumentNullException.ThrowIfNull(context);
         StreamId = context.StreamId;
-        _metadata = context.Metadata;
-        SetTracks(context.Tracks);
+        _codecHeaders = new FlvCodecHeaders(context.Tracks, context.Metadata);
         _merge = new MergeWriteBuffer(context.MergeWriteMs, HasVideo);
         _header = BuildHeader();
     }
@@ -36,13 +33,13 @@ public sealed class FlvTransStream : ITransStream
 
     public int HeaderVersion { get; private set; }
 
-    public bool HasVideo { get; private set; }
+    public bool HasVideo => _codecHeaders.HasVideo;
 
-    public bool HasAudio { get; private set; }
+    public bool HasAudio => _codecHeaders.HasAudio;
 
     public void Write(in MediaPacket packet, List<Segment> completed)
     {
-        var track = TrackOf(packet.TrackIndex);
+        var track = _codecHeaders.TrackOf(packet.TrackIndex);
         if (track is null)
         {
             // A packet of a track the muxer was not told about cannot be described to players: drop it.
@@ -65,26 +62,15 @@ public sealed class FlvTransStream : ITransStream
             completed.Add(pending);
         }
 
-        var previous = _tracksByIndex;
-        SetTracks(tracks);
-        _metadata = metadata ?? StreamMetadata.Empty;
+        var previous = _codecHeaders;
+        _codecHeaders = new FlvCodecHeaders(tracks, metadata);
         _merge.HasVideo = HasVideo;
 
         // Players already attached keep their FLV header (a second one would break them); they get
         // the new codec configuration in-band, at the current time, in front of the next frame.
-        foreach (var track in _tracks)
+        foreach (var sequenceHeader in _codecHeaders.ChangedSince(previous))
         {
-            var before = track.Index < previous.Length ? previous[track.Index] : null;
-            if (before is not null && before.Codec == track.Codec && before.CodecConfig.Span.SequenceEqual(track.CodecConfig.Span))
-            {
-                continue;
-            }
-
-            byte[] body = FlvTagBody.SequenceHeader(track);
-            if (body.Length > 0)
-            {
-                FlvWriter.WriteTag(_merge.InBand, TagTypeOf(track), _lastDts, body);
-            }
+            FlvWriter.WriteTag(_merge.InBand, sequenceHeader.TagType, _lastDts, sequenceHeader.Body.Span);
         }
 
         var oldHeader = _header;
@@ -99,47 +85,17 @@ public sealed class FlvTransStream : ITransStream
         _header.Release();
     }
 
-    private MediaTrack? TrackOf(int index) => (uint)index < (uint)_tracksByIndex.Length ? _tracksByIndex[index] : null;
-
-    private void SetTracks(IReadOnlyList<MediaTrack> allTracks)
-    {
-        // A track FLV cannot carry (e.g. Opus) is left out: its packets are dropped, the rest still plays.
-        var tracks = allTracks.Where(t => FlvTagBody.CanCarry(t.Codec) && t.Index >= 0).ToArray();
-        int size = 0;
-        foreach (var track in tracks)
-        {
-            size = Math.Max(size, track.Index + 1);
-        }
-
-        var byIndex = new MediaTrack?[size];
-        foreach (var track in tracks)
-        {
-            byIndex[track.Index] = track;
-        }
-
-        _tracksByIndex = byIndex;
-        _tracks = tracks;
-        HasVideo = tracks.Any(t => t.MediaType == MediaType.Video);
-        HasAudio = tracks.Any(t => t.MediaType == MediaType.Audio);
-    }
-
     /// <summary>FLV file header + PreviousTagSize0, onMetaData, then one sequence-header tag per track that has one; all at timestamp 0.</summary>
     private Segment BuildHeader()
     {
         var output = new ArrayBufferWriter<byte>(1024);
         FlvWriter.WriteFileHeader(output, HasAudio, HasVideo);
-        FlvWriter.WriteTag(output, FlvTagType.Script, 0, FlvTagBody.Metadata(_tracks, _metadata));
-        foreach (var track in _tracks)
+        FlvWriter.WriteTag(output, FlvTagType.Script, 0, _codecHeaders.Metadata.Span);
+        foreach (var sequenceHeader in _codecHeaders.SequenceHeaders)
         {
-            byte[] body = FlvTagBody.SequenceHeader(track);
-            if (body.Length > 0)
-            {
-                FlvWriter.WriteTag(output, TagTypeOf(track), 0, body);
-            }
+            FlvWriter.WriteTag(output, sequenceHeader.TagType, 0, sequenceHeader.Body.Span);
         }
 
         return Segment.CopyOf(output.WrittenSpan);
     }
-
-    private static FlvTagType TagTypeOf(MediaTrack track) => track.MediaType == MediaType.Video ? FlvTagType.Video : FlvTagType.Audio;
 }

@@ -21,9 +21,7 @@ public sealed class RtmpTransStream : ITransStream
     private const int MaxMessageLength = 0xFFFFFF;
 
     private readonly MergeWriteBuffer _merge;
-    private MediaTrack?[] _tracksByIndex = [];
-    private IReadOnlyList<MediaTrack> _tracks;
-    private StreamMetadata _metadata;
+    private FlvCodecHeaders _codecHeaders;
     private Segment _header;
     private long _lastDts;
 
@@ -32,10 +30,8 @@ public sealed class RtmpTransStream : ITransStream
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         ChunkSize = chunkSize;
         StreamId = context.StreamId;
-        _tracks = Carried(context.Tracks);
-        _metadata = context.Metadata;
-        _merge = new MergeWriteBuffer(context.MergeWriteMs, HasVideo(_tracks));
-        IndexTracks();
+        _codecHeaders = new FlvCodecHeaders(context.Tracks, context.Metadata);
+        _merge = new MergeWriteBuffer(context.MergeWriteMs, _codecHeaders.HasVideo);
         _header = BuildHeader();
     }
 
@@ -49,8 +45,7 @@ public sealed class RtmpTransStream : ITransStream
 
     public void Write(in MediaPacket packet, List<Segment> completed)
     {
-        var index = packet.TrackIndex;
-        if ((uint)index >= (uint)_tracksByIndex.Length || _tracksByIndex[index] is not { } track)
+        if (_codecHeaders.TrackOf(packet.TrackIndex) is not { } track)
         {
             return;
         }
@@ -64,7 +59,7 @@ public sealed class RtmpTransStream : ITransStream
         }
 
         var output = _merge.BeginFrame(packet, track.MediaType, completed);
-        WriteMediaMessage(output, track.MediaType, packet.Dts, head[..headLength], packet.Buffer.Span);
+        WriteMediaMessage(output, track.MediaType == MediaType.Video, packet.Dts, head[..headLength], packet.Buffer.Span);
         _merge.EndFrame(completed);
         _lastDts = packet.Dts;
     }
@@ -78,24 +73,14 @@ public sealed class RtmpTransStream : ITransStream
             completed.Add(pending);
         }
 
-        var previous = _tracksByIndex;
-        _tracks = Carried(tracks);
-        _metadata = metadata;
-        _merge.HasVideo = HasVideo(_tracks);
-        IndexTracks();
+        var previous = _codecHeaders;
+        _codecHeaders = new FlvCodecHeaders(tracks, metadata);
+        _merge.HasVideo = _codecHeaders.HasVideo;
 
         // Players already running get the new codec headers in-band, just before the next frame.
-        foreach (var track in _tracks)
+        foreach (var sequenceHeader in _codecHeaders.ChangedSince(previous))
         {
-            var old = (uint)track.Index < (uint)previous.Length ? previous[track.Index] : null;
-            if (old is null || old.Codec != track.Codec || !old.CodecConfig.Span.SequenceEqual(track.CodecConfig.Span))
-            {
-                var sequenceHeader = FlvTagBody.SequenceHeader(track);
-                if (sequenceHeader.Length > 0)
-                {
-                    WriteMediaMessage(_merge.InBand, track.MediaType, _lastDts, sequenceHeader);
-                }
-            }
+            WriteMediaMessage(_merge.InBand, sequenceHeader.TagType, _lastDts, sequenceHeader.Body.Span);
         }
 
         var oldHeader = _header;
@@ -110,33 +95,11 @@ public sealed class RtmpTransStream : ITransStream
         _header.Release();
     }
 
-    /// <summary>Tracks FLV cannot carry (e.g. Opus) are left out of the RTMP output.</summary>
-    private static IReadOnlyList<MediaTrack> Carried(IReadOnlyList<MediaTrack> tracks) =>
-        tracks.All(t => FlvTagBody.CanCarry(t.Codec)) ? tracks : [.. tracks.Where(t => FlvTagBody.CanCarry(t.Codec))];
+    private void WriteMediaMessage(IBufferWriter<byte> output, FlvTagType tagType, long dts, ReadOnlySpan<byte> body) =>
+        WriteMediaMessage(output, tagType == FlvTagType.Video, dts, [], body);
 
-    private static bool HasVideo(IReadOnlyList<MediaTrack> tracks) => tracks.Any(t => t.MediaType == MediaType.Video);
-
-    private void IndexTracks()
+    private void WriteMediaMessage(IBufferWriter<byte> output, bool video, long dts, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
     {
-        int size = _tracks.Count == 0 ? 0 : _tracks.Max(t => t.Index) + 1;
-        var byIndex = new MediaTrack?[size];
-        foreach (var track in _tracks)
-        {
-            if (track.Index >= 0)
-            {
-                byIndex[track.Index] = track;
-            }
-        }
-
-        _tracksByIndex = byIndex;
-    }
-
-    private void WriteMediaMessage(IBufferWriter<byte> output, MediaType mediaType, long dts, ReadOnlySpan<byte> body) =>
-        WriteMediaMessage(output, mediaType, dts, [], body);
-
-    private void WriteMediaMessage(IBufferWriter<byte> output, MediaType mediaType, long dts, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
-    {
-        bool video = mediaType == MediaType.Video;
         RtmpChunkWriter.WriteMessage(
             output,
             video ? RtmpChunkWriter.VideoChunkStream : RtmpChunkWriter.AudioChunkStream,
@@ -152,15 +115,10 @@ public sealed class RtmpTransStream : ITransStream
     private Segment BuildHeader()
     {
         var output = new ArrayBufferWriter<byte>(1024);
-        var metadata = FlvTagBody.Metadata(_tracks, _metadata);
-        RtmpChunkWriter.WriteMessage(output, RtmpChunkWriter.DataChunkStream, RtmpMessageType.DataAmf0, 0, MessageStreamId, metadata, ChunkSize);
-        foreach (var track in _tracks)
+        RtmpChunkWriter.WriteMessage(output, RtmpChunkWriter.DataChunkStream, RtmpMessageType.DataAmf0, 0, MessageStreamId, _codecHeaders.Metadata.Span, ChunkSize);
+        foreach (var sequenceHeader in _codecHeaders.SequenceHeaders)
         {
-            var sequenceHeader = FlvTagBody.SequenceHeader(track);
-            if (sequenceHeader.Length > 0)
-            {
-                WriteMediaMessage(output, track.MediaType, 0, sequenceHeader);
-            }
+            WriteMediaMessage(output, sequenceHeader.TagType, 0, sequenceHeader.Body.Span);
         }
 
         return Segment.CopyOf(output.WrittenSpan);
