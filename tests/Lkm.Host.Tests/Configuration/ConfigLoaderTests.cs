@@ -22,7 +22,7 @@ public sealed class ConfigLoaderTests
     [Theory]
     [InlineData("server:\n  gc_young_budget: 0\n", 0)]
     [InlineData("server:\n  gc_young_budget: 16MB\n", 16 * 1024 * 1024)]
-    [InlineData("server:\n  http: 8080\n", ServerConfig.DefaultGcYoungBudget)]
+    [InlineData("server:\n  http: 8080\n", 2 * 1024 * 1024)]
     public void Young_generation_budget_is_a_size_and_zero_turns_it_off(string yaml, long bytes) =>
         Assert.Equal(bytes, ConfigLoader.Parse(yaml, "t.yaml").Server.GcYoungBudget);
 
