@@ -19,6 +19,12 @@ if (commandLine.Help)
     return 0;
 }
 
+if (commandLine.PrintReference)
+{
+    Console.Write(ConfigReference.ToMarkdown());
+    return 0;
+}
+
 LkmConfig config;
 try
 {
