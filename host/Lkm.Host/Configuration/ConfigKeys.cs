@@ -37,7 +37,7 @@ public static class ConfigKeys
             new Dictionary<string, string> { ["trace"] = "trace", ["debug"] = "debug", ["info"] = "info", ["warn"] = "warn", ["error"] = "error", ["off"] = "off" },
             "least severe level logged");
 
-        public static readonly TextKey File = new("log.file", "", "path", "a rotating log file (relative to the binary) in addition to the console; `\"\"` = console only");
+        public static readonly TextKey File = new("log.file", "", "path", "a rotating log file (relative to `lkm.yaml`) in addition to the console; `\"\"` = console only");
 
         public static readonly SizeKey MaxFileSize = new("log.max_file_size", 10 * 1024 * 1024, "size at which the file rotates");
 
@@ -46,7 +46,7 @@ public static class ConfigKeys
 
     public static class Plugins
     {
-        public static readonly TextKey Dir = new("plugins.dir", "plugins", "path", "plugin folder (relative to the binary); one sub-folder per plugin");
+        public static readonly TextKey Dir = new("plugins.dir", "plugins", "path", "plugin folder, one sub-folder per plugin; unset = `plugins` beside the host binary, a written path is relative to `lkm.yaml`");
 
         public static readonly BoolKey Enabled = new("plugins.<name>.enabled", true, "`false` skips loading that plugin");
     }

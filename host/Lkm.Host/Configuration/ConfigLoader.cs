@@ -71,13 +71,15 @@ public static class ConfigLoader
             Log = new LogConfig
             {
                 Level = ConfigKeys.Log.Level.Read(log),
-                File = ConfigKeys.Log.File.Read(log),
+                File = BesideFile(baseDir, ConfigKeys.Log.File.Read(log)),
                 MaxFileSize = ConfigKeys.Log.MaxFileSize.Read(log),
                 MaxFiles = ConfigKeys.Log.MaxFiles.Read(log),
             },
             Plugins = new PluginsConfig
             {
-                Dir = ConfigKeys.Plugins.Dir.Read(plugins),
+                // Unset, the plugins are the ones built beside the binary (dotnet run finds them there);
+                // a written folder is relative to lkm.yaml like every other path in it.
+                Dir = plugins.Has(ConfigKeys.Plugins.Dir.Name) ? BesideFile(baseDir, ConfigKeys.Plugins.Dir.Read(plugins)) : ConfigKeys.Plugins.Dir.Default,
                 Sections = plugins.Keys.Where(k => k != ConfigKeys.Plugins.Dir.Name).ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
             },
             Routes = ReadRoutes(root, defaults, hooks, baseDir),
@@ -152,6 +154,10 @@ public static class ConfigLoader
 
         return value;
     }
+
+    /// <summary>A path written in lkm.yaml, made full relative to the file's folder; "" stays "" (none).</summary>
+    private static string BesideFile(string baseDir, string path) =>
+        path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
 
     /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
     private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)

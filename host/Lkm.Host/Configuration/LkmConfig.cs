@@ -43,7 +43,7 @@ public sealed record LogConfig
 {
     public string Level { get; init; } = ConfigKeys.Log.Level.Default;
 
-    /// <summary>Optional rotating log file; empty = console only.</summary>
+    /// <summary>Optional rotating log file, a full path (written relative to lkm.yaml); empty = console only.</summary>
     public string File { get; init; } = ConfigKeys.Log.File.Default;
 
     public long MaxFileSize { get; init; } = ConfigKeys.Log.MaxFileSize.Default;
@@ -53,7 +53,7 @@ public sealed record LogConfig
 
 public sealed record PluginsConfig
 {
-    /// <summary>Plugin directory; relative paths are relative to the host binary.</summary>
+    /// <summary>Plugin directory: a full path when written in lkm.yaml (relative to the file), else <c>plugins</c> beside the host binary.</summary>
     public string Dir { get; init; } = ConfigKeys.Plugins.Dir.Default;
 
     /// <summary>Each <c>plugins.&lt;name&gt;</c> mapping, read by the plugin of that name.</summary>

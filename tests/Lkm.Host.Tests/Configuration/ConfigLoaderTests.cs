@@ -77,6 +77,24 @@ public sealed class ConfigLoaderTests
         Assert.Equal(0, config.Routes.Resolve("x").MergeWriteMs);
     }
 
+    [Fact]
+    public void Paths_written_in_the_file_are_relative_to_the_file()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lkm-paths");
+        var config = ConfigLoader.Parse("log:\n  file: logs/lkm.log\nplugins:\n  dir: my-plugins\n", Path.Combine(dir, "lkm.yaml"));
+        Assert.Equal(Path.Combine(dir, "logs", "lkm.log"), config.Log.File);
+        Assert.Equal(Path.Combine(dir, "my-plugins"), config.Plugins.Dir);
+    }
+
+    [Fact]
+    public void Unset_plugin_folder_stays_the_one_beside_the_binary()
+    {
+        // Relative: the plugin catalog puts it beside the host binary, where the build copies the plugins.
+        var config = ConfigLoader.Parse("log:\n  file: \"\"\n", Path.Combine(Path.GetTempPath(), "lkm.yaml"));
+        Assert.Equal("plugins", config.Plugins.Dir);
+        Assert.Equal("", config.Log.File);
+    }
+
     [Theory]
     [InlineData("350ms", 350)]
     [InlineData("10s", 10_000)]
