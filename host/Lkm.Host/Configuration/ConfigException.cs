@@ -11,6 +11,14 @@ public sealed class ConfigException : Exception
         Column = column;
     }
 
+    /// <summary>An error about a value that did not come from the file (a <c>--set</c> override), named by its origin.</summary>
+    public ConfigException(string origin, string message)
+        : base($"{origin}: {message}")
+    {
+        File = origin;
+    }
+
+    /// <summary>The file, or the override the value came from.</summary>
     public string File { get; }
 
     public long Line { get; }

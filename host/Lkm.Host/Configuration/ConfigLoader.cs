@@ -43,12 +43,8 @@ public static class ConfigLoader
             var other => throw new ConfigException(fileName, other.Start.Line, other.Start.Column, "the top level must be a mapping of sections"),
         };
 
-        foreach (var (key, value) in overrides ?? [])
-        {
-            ApplyOverride(rootNode, key, value);
-        }
-
-        var root = new YamlSection(fileName, "", rootNode);
+        var origins = ConfigOverrides.Apply(rootNode, overrides);
+        var root = new YamlSection(fileName, "", rootNode, origins);
         var server = root.Section("server");
         var log = root.Section("log");
         var plugins = root.Section("plugins");
@@ -159,28 +155,4 @@ public static class ConfigLoader
     private static string BesideFile(string baseDir, string path) =>
         path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
 
-    /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
-    private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)
-    {
-        string[] parts = dottedKey.Split('.', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-        {
-            throw new ConfigException("command line", 0, 0, $"bad override '{dottedKey}={value}'");
-        }
-
-        var node = root;
-        for (int i = 0; i < parts.Length - 1; i++)
-        {
-            var key = new YamlScalarNode(parts[i]);
-            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode map)
-            {
-                map = new YamlMappingNode();
-                node.Children[key] = map;
-            }
-
-            node = map;
-        }
-
-        node.Children[new YamlScalarNode(parts[^1])] = new YamlScalarNode(value);
-    }
 }

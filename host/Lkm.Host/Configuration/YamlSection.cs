@@ -10,14 +10,23 @@ namespace Lkm.Host.Configuration;
 /// </summary>
 public sealed class YamlSection
 {
+    private static readonly Dictionary<YamlNode, string> NoOrigins = [];
     private readonly YamlMappingNode? _node;
+    private readonly IReadOnlyDictionary<YamlNode, string> _origins;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     public YamlSection(string file, string path, YamlMappingNode? node)
+        : this(file, path, node, NoOrigins)
+    {
+    }
+
+    /// <param name="origins">Nodes made by <c>--set</c> overrides, and which one made each (see <see cref="ConfigOverrides"/>).</param>
+    public YamlSection(string file, string path, YamlMappingNode? node, IReadOnlyDictionary<YamlNode, string> origins)
     {
         File = file;
         Path = path;
         _node = node;
+        _origins = origins;
     }
 
     public string File { get; }
@@ -39,9 +48,9 @@ public sealed class YamlSection
         var node = Find(key);
         return node switch
         {
-            null => new YamlSection(File, KeyPath(key), null),
-            YamlMappingNode map => new YamlSection(File, KeyPath(key), map),
-            YamlScalarNode { Value: null or "" or "~" } => new YamlSection(File, KeyPath(key), null),
+            null => Child(KeyPath(key), null),
+            YamlMappingNode map => Child(KeyPath(key), map),
+            YamlScalarNode { Value: null or "" or "~" } => Child(KeyPath(key), null),
             _ => throw Error(node, $"'{KeyPath(key)}' must be a mapping of keys"),
         };
     }
@@ -56,7 +65,7 @@ public sealed class YamlSection
             null => [],
             YamlScalarNode { Value: null or "" or "~" } => [],
             YamlSequenceNode seq => seq.Children.Select((c, i) => c is YamlMappingNode map
-                ? new YamlSection(File, $"{KeyPath(key)}[{i}]", map)
+                ? Child($"{KeyPath(key)}[{i}]", map)
                 : throw Error(c, $"'{KeyPath(key)}[{i}]' must be a mapping of keys")).ToList(),
             _ => throw Error(node, $"'{KeyPath(key)}' must be a list"),
         };
@@ -191,8 +200,9 @@ public sealed class YamlSection
         }
     }
 
-    public ConfigException Error(YamlNode node, string message) =>
-        new(File, node.Start.Line, node.Start.Column, message);
+    public ConfigException Error(YamlNode node, string message) => _origins.TryGetValue(node, out string? origin)
+        ? new(origin, message)
+        : new(File, node.Start.Line, node.Start.Column, message);
 
     /// <summary>An error about a key's value, positioned at the value (or the key when it has none).</summary>
     public ConfigException Error(string key, string message)
@@ -200,6 +210,8 @@ public sealed class YamlSection
         var node = Find(key) ?? FindKeyNode(key);
         return node is null ? new ConfigException(File, 0, 0, message) : Error(node, message);
     }
+
+    private YamlSection Child(string path, YamlMappingNode? node) => new(File, path, node, _origins);
 
     private YamlScalarNode? Scalar(string key)
     {

@@ -77,6 +77,25 @@ public sealed class ConfigLoaderTests
         Assert.Equal(0, config.Routes.Resolve("x").MergeWriteMs);
     }
 
+    [Theory]
+    [InlineData("server.http", "abc", "'server.http' must be an integer")]
+    [InlineData("server.htp", "1", "unknown key 'server.htp'")]
+    [InlineData("serve.http", "1", "unknown key 'serve'")]
+    [InlineData("defaults.merge_write", "9s", "'defaults.merge_write' must be at most 5s")]
+    public void Override_errors_name_the_override(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("server:\n  http: 8080\n", "t.yaml", [new(key, value)]));
+        Assert.StartsWith($"--set {key}={value}: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Override_of_a_plugin_key_names_the_override_when_the_plugin_reads_it()
+    {
+        var config = ConfigLoader.Parse("plugins:\n  rtmp:\n    port: 1935\n", "t.yaml", [new("plugins.rtmp.port", "x")]);
+        var ex = Assert.Throws<ConfigException>(() => config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.StartsWith("--set plugins.rtmp.port=x: ", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Paths_written_in_the_file_are_relative_to_the_file()
     {
