@@ -32,7 +32,11 @@ try
 }
 catch (ConfigException ex)
 {
-    Console.Error.WriteLine($"config error: {ex.Message}");
+    foreach (var error in ex.Errors)
+    {
+        Console.Error.WriteLine($"config error: {error.Message}");
+    }
+
     return 2;
 }
 

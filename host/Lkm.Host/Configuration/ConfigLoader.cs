@@ -44,7 +44,8 @@ public static class ConfigLoader
         };
 
         var origins = ConfigOverrides.Apply(rootNode, overrides);
-        var root = new YamlSection(fileName, "", rootNode, origins);
+        var errors = new ConfigErrors();
+        var root = new YamlSection(fileName, "", rootNode, origins, errors);
         var server = root.Section("server");
         var log = root.Section("log");
         var plugins = root.Section("plugins");
@@ -88,12 +89,12 @@ public static class ConfigLoader
 
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
         {
-            throw server.Error(ConfigKeys.Server.Listen.Name, $"'server.listen' must be an IP address, not '{config.Server.Listen}'");
+            server.Report(server.Error(ConfigKeys.Server.Listen.Name, $"'server.listen' must be an IP address, not '{config.Server.Listen}'"));
         }
 
         if (config.Api.Listen.Length > 0 && (!System.Net.IPEndPoint.TryParse(config.Api.Listen, out var apiEndPoint) || apiEndPoint.Port == 0))
         {
-            throw api.Error(ConfigKeys.Api.Listen.Name, $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'");
+            api.Report(api.Error(ConfigKeys.Api.Listen.Name, $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'"));
         }
 
         server.EnsureNoUnknownKeys();
@@ -103,6 +104,7 @@ public static class ConfigLoader
         defaults.EnsureNoUnknownKeys();
         hooks.EnsureNoUnknownKeys();
         root.EnsureNoUnknownKeys();
+        errors.ThrowIfAny();
         return config;
     }
 
@@ -129,23 +131,28 @@ public static class ConfigLoader
             string match = route.GetString(ConfigKeys.Routes.Match.Name, "");
             if (match.Length == 0)
             {
-                throw route.Node is { } node ? route.Error(node, $"'{route.Path}' needs a 'match:' pattern (e.g. live/**)") : new ConfigException(route.File, 0, 0, $"'{route.Path}' needs a 'match:' pattern");
+                route.Report(route.Node is { } node ? route.Error(node, $"'{route.Path}' needs a 'match:' pattern (e.g. live/**)") : new ConfigException(route.File, 0, 0, $"'{route.Path}' needs a 'match:' pattern"));
             }
 
+            // Read even without a pattern, so its other errors are reported in the same go.
             var settings = StreamSettings.Read(route, baseDir);
             route.EnsureNoUnknownKeys();
-            routes.Add(new RouteConfig(new RoutePattern(match), settings));
+            if (match.Length > 0)
+            {
+                routes.Add(new RouteConfig(new RoutePattern(match), settings));
+            }
         }
 
         return new RouteTable(defaultSettings, routes);
     }
 
-    private static TimeSpan BoundedDuration(YamlSection s, DurationKey key)
+    private static TimeSpan? BoundedDuration(YamlSection s, DurationKey key)
     {
         var value = s.GetDuration(key.Name, key.Default);
         if (value < key.Min || value > key.Max)
         {
-            throw s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {ConfigValues.FormatDuration(key.Min!.Value)} and {ConfigValues.FormatDuration(key.Max!.Value)}");
+            s.Report(s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {ConfigValues.FormatDuration(key.Min!.Value)} and {ConfigValues.FormatDuration(key.Max!.Value)}"));
+            return null;
         }
 
         return value;

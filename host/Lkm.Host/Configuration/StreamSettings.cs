@@ -121,12 +121,14 @@ public sealed record StreamSettings
         var value = s.GetDuration(key, TimeSpan.Zero);
         if (min is { } lo && value < lo && value != TimeSpan.Zero)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be at least {lo.TotalMilliseconds:0}ms");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}' must be at least {lo.TotalMilliseconds:0}ms"));
+            return null;
         }
 
         if (max is { } hi && value > hi)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be at most {hi.TotalSeconds:0.###}s");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}' must be at most {hi.TotalSeconds:0.###}s"));
+            return null;
         }
 
         return value;
@@ -144,7 +146,8 @@ public sealed record StreamSettings
         long value = s.GetSize(key.Name, 0);
         if (value < key.Min || value > key.Max)
         {
-            throw s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {key.Min / 1024}KB and {key.Max / (1024 * 1024)}MB");
+            s.Report(s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {key.Min / 1024}KB and {key.Max / (1024 * 1024)}MB"));
+            return null;
         }
 
         return value;
@@ -163,7 +166,8 @@ public sealed record StreamSettings
         {
             if (p.Length == 0 || !p.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             {
-                throw s.Error(key, $"'{s.KeyPath(key)}' entries are protocol names like rtmp, flv, ws-flv, not '{p}'");
+                s.Report(s.Error(key, $"'{s.KeyPath(key)}' entries are protocol names like rtmp, flv, ws-flv, not '{p}'"));
+                return null;
             }
         }
 
@@ -182,7 +186,7 @@ public sealed record StreamSettings
         return ResolveScript(s, key, baseDir);
     }
 
-    /// <summary>Resolves a script path relative to the config file; "" means no script. A missing file is a config error.</summary>
+    /// <summary>Resolves a script path relative to the config file; "" means no script. A missing file is a config error (reported; reads as none).</summary>
     public static string ResolveScript(YamlSection s, string key, string baseDir)
     {
         string path = s.GetString(key, "");
@@ -194,7 +198,8 @@ public sealed record StreamSettings
         string full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path));
         if (!File.Exists(full))
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}': script file '{full}' not found");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}': script file '{full}' not found"));
+            return "";
         }
 
         return full;

@@ -97,6 +97,31 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Every_error_of_a_file_is_reported_at_once_in_file_order()
+    {
+        string yaml = "server:\n  http: eighty\n  htp: 1\ndefaults:\n  merge_write: fast\nroutes:\n  - receive_timeout: 1s\n";
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "t.yaml", [new("log.level", "loud")]));
+        Assert.Equal(
+            [
+                "--set log.level=loud: 'log.level' must be one of trace, debug, info, warn, error, off, not 'loud'",
+                "t.yaml:2:9: 'server.http' must be an integer between 0 and 65535, not 'eighty'",
+                "t.yaml:3:3: unknown key 'server.htp'",
+                "t.yaml:5:16: 'defaults.merge_write' must be a duration with a unit (e.g. 350ms, 10s, 5m), not 'fast'",
+                "t.yaml:7:5: 'routes[0]' needs a 'match:' pattern (e.g. live/**)",
+            ],
+            ex.Errors.Select(e => e.Message));
+        Assert.Equal(string.Join('\n', ex.Errors.Select(e => e.Message)), ex.Message);
+    }
+
+    [Fact]
+    public void After_the_load_a_bad_plugin_value_throws_at_once()
+    {
+        var config = ConfigLoader.Parse("plugins:\n  rtmp:\n    port: x\n", "t.yaml");
+        var ex = Assert.Throws<ConfigException>(() => config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.StartsWith("t.yaml:3:11: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Paths_written_in_the_file_are_relative_to_the_file()
     {
         string dir = Path.Combine(Path.GetTempPath(), "lkm-paths");
