@@ -1,4 +1,3 @@
-using Lkm.Host.Hooks;
 using Lkm.Host.Routing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
