@@ -3,14 +3,20 @@ namespace Lkm.Host;
 /// <summary>
 /// <c>Lkm.Host [--config lkm.yaml] [--set key.path=value]...</c>; <c>--set</c> overrides any scalar of
 /// lkm.yaml (e.g. <c>--set server.http=18080 --set plugins.rtmp.port=19350</c>, as the tests do).
+/// <c>--print-config-reference</c> prints every host key with its default (the table in README).
 /// </summary>
 public sealed record CommandLine(string? ConfigPath, IReadOnlyList<KeyValuePair<string, string>> Overrides, bool Help)
 {
     public const string Usage = """
-        Usage: Lkm.Host [--config <lkm.yaml>] [--set <key.path>=<value>]...
+        Usage: Lkm.Host [--config <lkm.yaml>] [--set <key.path>=<value>]... | --print-config-reference
           --config   the config file (default: ./lkm.yaml, else the one beside the binary or in a parent folder)
           --set      override one value of the config, e.g. --set server.http=18080 --set plugins.rtmp.port=19350
+          --print-config-reference
+                     print every key of the host with its default, values and meaning (markdown)
         """;
+
+    /// <summary>Print the config reference and exit.</summary>
+    public bool PrintReference { get; init; }
 
     public static CommandLine Parse(string[] args)
     {
@@ -23,6 +29,8 @@ public sealed record CommandLine(string? ConfigPath, IReadOnlyList<KeyValuePair<
             {
                 case "-h" or "--help":
                     return new CommandLine(null, [], true);
+                case "--print-config-reference":
+                    return new CommandLine(null, [], false) { PrintReference = true };
                 case "--config" or "-c" when i + 1 < args.Length:
                     config = args[++i];
                     break;

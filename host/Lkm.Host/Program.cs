@@ -19,6 +19,12 @@ if (commandLine.Help)
     return 0;
 }
 
+if (commandLine.PrintReference)
+{
+    Console.Write(ConfigReference.ToMarkdown());
+    return 0;
+}
+
 LkmConfig config;
 try
 {
@@ -26,7 +32,11 @@ try
 }
 catch (ConfigException ex)
 {
-    Console.Error.WriteLine($"config error: {ex.Message}");
+    foreach (var error in ex.Errors)
+    {
+        Console.Error.WriteLine($"config error: {error.Message}");
+    }
+
     return 2;
 }
 

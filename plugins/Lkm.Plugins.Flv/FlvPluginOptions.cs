@@ -5,6 +5,9 @@ namespace Lkm.Plugins.Flv;
 /// <summary>The <c>plugins: { flv: {...} }</c> section of lkm.yaml.</summary>
 internal sealed record FlvPluginOptions
 {
+    /// <summary>The defaults: the initializers below, the one place they are written.</summary>
+    public static readonly FlvPluginOptions Default = new();
+
     /// <summary>Send CORS headers and answer preflight requests, so browser players (flv.js, mpegts.js) on other origins can play.</summary>
     public bool Cors { get; init; } = true;
 
@@ -13,7 +16,9 @@ internal sealed record FlvPluginOptions
 
     public static FlvPluginOptions From(IPluginConfig config) => new()
     {
-        Cors = config.Get("cors", true),
-        AllowOrigin = config.Get("allow_origin", "*") is { Length: > 0 } origin && !origin.Any(char.IsControl) ? origin.Trim() : "*",
+        Cors = config.Get("cors", Default.Cors),
+
+        // An empty or unprintable origin would make a broken header: the default applies instead.
+        AllowOrigin = config.Get("allow_origin", Default.AllowOrigin) is { Length: > 0 } origin && !origin.Any(char.IsControl) ? origin.Trim() : Default.AllowOrigin,
     };
 }

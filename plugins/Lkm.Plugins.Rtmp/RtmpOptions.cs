@@ -6,6 +6,9 @@ namespace Lkm.Plugins.Rtmp;
 /// <summary>The plugin's settings (<c>plugins: { rtmp: {...} }</c> in lkm.yaml).</summary>
 public sealed record RtmpOptions
 {
+    /// <summary>The defaults: the initializers below, the one place they are written.</summary>
+    public static readonly RtmpOptions Default = new();
+
     public int Port { get; init; } = 1935;
 
     public string Listen { get; init; } = "0.0.0.0";
@@ -31,13 +34,13 @@ public sealed record RtmpOptions
     {
         var options = new RtmpOptions
         {
-            Port = config.Get("port", 1935),
-            Listen = config.Get("listen", "0.0.0.0"),
-            ChunkSize = config.Get("chunk_size", 60000),
-            MaxMessageSize = config.Get("max_message_size", 8 * 1024 * 1024),
-            MaxChunkStreams = config.Get("max_chunk_streams", 64),
-            SetupTimeout = config.Get("setup_timeout", TimeSpan.FromSeconds(10)),
-            WindowAckSize = config.Get("window_ack_size", 2_500_000),
+            Port = config.Get("port", Default.Port),
+            Listen = config.Get("listen", Default.Listen),
+            ChunkSize = config.Get("chunk_size", Default.ChunkSize),
+            MaxMessageSize = config.Get("max_message_size", Default.MaxMessageSize),
+            MaxChunkStreams = config.Get("max_chunk_streams", Default.MaxChunkStreams),
+            SetupTimeout = config.Get("setup_timeout", Default.SetupTimeout),
+            WindowAckSize = config.Get("window_ack_size", Default.WindowAckSize),
         };
         options.Validate((key, rule) => config.Error(key, rule));
         return options;

@@ -13,7 +13,7 @@ namespace Lkm.Plugins.Rtmp;
 public sealed partial class RtmpPlugin : IProtocolPlugin
 {
     private IPluginContext? _context;
-    private RtmpOptions _options = new();
+    private RtmpOptions _options = RtmpOptions.Default;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private IAsyncDisposable? _listener;
 

@@ -1,4 +1,3 @@
-using Lkm.Host.Hooks;
 using Lkm.Host.Routing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -43,12 +42,9 @@ public static class ConfigLoader
             var other => throw new ConfigException(fileName, other.Start.Line, other.Start.Column, "the top level must be a mapping of sections"),
         };
 
-        foreach (var (key, value) in overrides ?? [])
-        {
-            ApplyOverride(rootNode, key, value);
-        }
-
-        var root = new YamlSection(fileName, "", rootNode);
+        var origins = ConfigOverrides.Apply(rootNode, overrides);
+        var errors = new ConfigErrors();
+        var root = new YamlSection(fileName, "", rootNode, origins, errors);
         var server = root.Section("server");
         var log = root.Section("log");
         var plugins = root.Section("plugins");
@@ -63,39 +59,41 @@ public static class ConfigLoader
             Root = root,
             Server = new ServerConfig
             {
-                Http = server.GetInt("http", 8080, 0, 65535),
-                Listen = server.GetString("listen", "0.0.0.0"),
-                PublicIp = server.GetString("public_ip", "127.0.0.1"),
-                GcYoungBudget = server.GetSize("gc_young_budget", ServerConfig.DefaultGcYoungBudget),
+                Http = ConfigKeys.Server.Http.Read(server),
+                Listen = ConfigKeys.Server.Listen.Read(server),
+                PublicIp = ConfigKeys.Server.PublicIp.Read(server),
+                GcYoungBudget = ConfigKeys.Server.GcYoungBudget.Read(server),
             },
             Log = new LogConfig
             {
-                Level = log.GetEnum("level", "info", LogLevels),
-                File = log.GetString("file", ""),
-                MaxFileSize = log.GetSize("max_file_size", 10 * 1024 * 1024),
-                MaxFiles = log.GetInt("max_files", 5, 1, 1000),
+                Level = ConfigKeys.Log.Level.Read(log),
+                File = BesideFile(baseDir, ConfigKeys.Log.File.Read(log)),
+                MaxFileSize = ConfigKeys.Log.MaxFileSize.Read(log),
+                MaxFiles = ConfigKeys.Log.MaxFiles.Read(log),
             },
             Plugins = new PluginsConfig
             {
-                Dir = plugins.GetString("dir", "plugins"),
-                Sections = plugins.Keys.Where(k => k != "dir").ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
+                // Unset, the plugins are the ones built beside the binary (dotnet run finds them there);
+                // a written folder is relative to lkm.yaml like every other path in it.
+                Dir = plugins.Has(ConfigKeys.Plugins.Dir.Name) ? BesideFile(baseDir, ConfigKeys.Plugins.Dir.Read(plugins)) : ConfigKeys.Plugins.Dir.Default,
+                Sections = plugins.Keys.Where(k => k != ConfigKeys.Plugins.Dir.Name).ToDictionary(k => k, k => { plugins.MarkRead(k); return plugins.Section(k); }),
             },
             Routes = ReadRoutes(root, defaults, hooks, baseDir),
             Api = new ApiConfig
             {
-                Token = api.GetString("token", ""),
-                Listen = api.GetString("listen", "").Trim(),
+                Token = ConfigKeys.Api.Token.Read(api),
+                Listen = ConfigKeys.Api.Listen.Read(api).Trim(),
             },
         };
 
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
         {
-            throw root.Section("server").Error("listen", $"'server.listen' must be an IP address, not '{config.Server.Listen}'");
+            server.Report(server.Error(ConfigKeys.Server.Listen.Name, $"'server.listen' must be an IP address, not '{config.Server.Listen}'"));
         }
 
         if (config.Api.Listen.Length > 0 && (!System.Net.IPEndPoint.TryParse(config.Api.Listen, out var apiEndPoint) || apiEndPoint.Port == 0))
         {
-            throw api.Error("listen", $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'");
+            api.Report(api.Error(ConfigKeys.Api.Listen.Name, $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'"));
         }
 
         server.EnsureNoUnknownKeys();
@@ -105,78 +103,62 @@ public static class ConfigLoader
         defaults.EnsureNoUnknownKeys();
         hooks.EnsureNoUnknownKeys();
         root.EnsureNoUnknownKeys();
+        errors.ThrowIfAny();
         return config;
     }
 
     private static RouteTable ReadRoutes(YamlSection root, YamlSection defaults, YamlSection hooks, string baseDir)
     {
         // The hooks: section gives the script, time limit and error policy every stream starts from.
+        var script = ConfigKeys.Hooks.Script;
+        var timeout = ConfigKeys.Hooks.Timeout;
+        var onError = ConfigKeys.Hooks.OnError;
         var hookSettings = new StreamSettings
         {
-            HookScript = hooks.Has("script") ? StreamSettings.ResolveScript(hooks, "script", baseDir) : null,
-            HookTimeout = hooks.Has("timeout") ? PositiveDuration(hooks, "timeout") : null,
-            OnError = hooks.Has("on_error") ? hooks.GetEnum("on_error", HookErrorPolicy.Deny, StreamSettings.ErrorPolicies) : null,
+            HookScript = hooks.Has(script.Name) ? StreamSettings.ResolveScript(hooks, script.Name, baseDir) : null,
+            HookTimeout = hooks.Has(timeout.Name) ? BoundedDuration(hooks, timeout) : null,
+            OnError = hooks.Has(onError.Name) ? onError.Read(hooks) : null,
         };
-        hooks.MarkRead("script");
-        hooks.MarkRead("timeout");
-        hooks.MarkRead("on_error");
+        hooks.MarkRead(script.Name);
+        hooks.MarkRead(timeout.Name);
+        hooks.MarkRead(onError.Name);
 
         var defaultSettings = StreamSettings.Read(defaults, baseDir).Over(hookSettings);
         var routes = new List<RouteConfig>();
         foreach (var route in root.Sections("routes"))
         {
-            string match = route.GetString("match", "");
+            string match = route.GetString(ConfigKeys.Routes.Match.Name, "");
             if (match.Length == 0)
             {
-                throw route.Node is { } node ? route.Error(node, $"'{route.Path}' needs a 'match:' pattern (e.g. live/**)") : new ConfigException(route.File, 0, 0, $"'{route.Path}' needs a 'match:' pattern");
+                route.Report(route.Node is { } node ? route.Error(node, $"'{route.Path}' needs a 'match:' pattern (e.g. live/**)") : new ConfigException(route.File, 0, 0, $"'{route.Path}' needs a 'match:' pattern"));
             }
 
+            // Read even without a pattern, so its other errors are reported in the same go.
             var settings = StreamSettings.Read(route, baseDir);
             route.EnsureNoUnknownKeys();
-            routes.Add(new RouteConfig(new RoutePattern(match), settings));
+            if (match.Length > 0)
+            {
+                routes.Add(new RouteConfig(new RoutePattern(match), settings));
+            }
         }
 
         return new RouteTable(defaultSettings, routes);
     }
 
-    private static TimeSpan PositiveDuration(YamlSection s, string key)
+    private static TimeSpan? BoundedDuration(YamlSection s, DurationKey key)
     {
-        var value = s.GetDuration(key, TimeSpan.FromSeconds(1));
-        if (value < TimeSpan.FromMilliseconds(10) || value > TimeSpan.FromMinutes(5))
+        var value = s.GetDuration(key.Name, key.Default);
+        if (value < key.Min || value > key.Max)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be between 10ms and 5m");
+            s.Report(s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {ConfigValues.FormatDuration(key.Min!.Value)} and {ConfigValues.FormatDuration(key.Max!.Value)}"));
+            return null;
         }
 
         return value;
     }
 
-    /// <summary>Sets <c>a.b.c</c> to a scalar, creating mappings on the way (command-line overrides, e.g. test ports).</summary>
-    private static void ApplyOverride(YamlMappingNode root, string dottedKey, string value)
-    {
-        string[] parts = dottedKey.Split('.', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-        {
-            throw new ConfigException("command line", 0, 0, $"bad override '{dottedKey}={value}'");
-        }
+    /// <summary>A path written in lkm.yaml, made full relative to the file's folder; "" stays "" (none).</summary>
+    private static string BesideFile(string baseDir, string path) =>
+        path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
 
-        var node = root;
-        for (int i = 0; i < parts.Length - 1; i++)
-        {
-            var key = new YamlScalarNode(parts[i]);
-            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode map)
-            {
-                map = new YamlMappingNode();
-                node.Children[key] = map;
-            }
-
-            node = map;
-        }
-
-        node.Children[new YamlScalarNode(parts[^1])] = new YamlScalarNode(value);
-    }
-
-    private static readonly Dictionary<string, string> LogLevels = new()
-    {
-        ["trace"] = "trace", ["debug"] = "debug", ["info"] = "info", ["warn"] = "warn", ["error"] = "error", ["off"] = "off",
-    };
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Lkm.Host.Configuration;
 
-/// <summary>Parses the scalar forms lkm.yaml uses for durations (<c>350ms</c>, <c>10s</c>) and sizes (<c>16MB</c>).</summary>
+/// <summary>Parses and writes the scalar forms lkm.yaml uses for durations (<c>350ms</c>, <c>10s</c>) and sizes (<c>16MB</c>).</summary>
 public static class ConfigValues
 {
     public static bool TryParseDuration(string text, out TimeSpan value)
@@ -62,6 +62,32 @@ public static class ConfigValues
         bytes = n * scale;
         return true;
     }
+
+    /// <summary>A duration as lkm.yaml writes it: <c>0</c>, <c>350ms</c>, <c>60s</c>, <c>5m</c>.</summary>
+    public static string FormatDuration(TimeSpan value)
+    {
+        long ms = (long)value.TotalMilliseconds;
+        return ms switch
+        {
+            0 => "0",
+            _ when ms % 1000 != 0 => Invariant($"{ms}ms"),
+
+            // Seconds up to a few minutes read better (60s, 90s) than mixed units; longer spans in minutes.
+            _ when ms % 60_000 == 0 && ms >= 300_000 => Invariant($"{ms / 60_000}m"),
+            _ => Invariant($"{ms / 1000}s"),
+        };
+    }
+
+    /// <summary>A size as lkm.yaml writes it: <c>0</c>, <c>16MB</c>, <c>512KB</c>, or bytes.</summary>
+    public static string FormatSize(long bytes) => bytes switch
+    {
+        0 => "0",
+        _ when bytes % (1024 * 1024) == 0 => Invariant($"{bytes / (1024 * 1024)}MB"),
+        _ when bytes % 1024 == 0 => Invariant($"{bytes / 1024}KB"),
+        _ => Invariant($"{bytes}"),
+    };
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
     private static readonly (string Suffix, long Factor)[] Suffixes =
     [

@@ -1,4 +1,5 @@
 using Lkm.Host.Hooks;
+using Keys = Lkm.Host.Configuration.ConfigKeys.Defaults;
 
 namespace Lkm.Host.Configuration;
 
@@ -64,19 +65,19 @@ public sealed record StreamSettings
     /// <summary>The built-in values, used where neither a route nor <c>defaults:</c> says otherwise.</summary>
     public static readonly StreamSettings BuiltIn = new()
     {
-        GopCache = true,
-        MergeWrite = TimeSpan.FromMilliseconds(350),
-        ResumeWindow = TimeSpan.FromSeconds(10),
-        WaitTimeout = TimeSpan.FromSeconds(30),
-        ProbeTimeout = TimeSpan.FromSeconds(3),
-        IdleTimeout = TimeSpan.Zero,
-        ReceiveTimeout = TimeSpan.FromSeconds(60),
-        PlayerMaxLag = TimeSpan.FromSeconds(10),
-        PlayerMaxQueue = 16 * 1024 * 1024,
-        MaxPlayers = 0,
-        HookScript = "",
-        HookTimeout = TimeSpan.FromSeconds(1),
-        OnError = HookErrorPolicy.Deny,
+        GopCache = Keys.GopCache.Default,
+        MergeWrite = Keys.MergeWrite.Default,
+        ResumeWindow = Keys.ResumeWindow.Default,
+        WaitTimeout = Keys.WaitTimeout.Default,
+        ProbeTimeout = Keys.ProbeTimeout.Default,
+        IdleTimeout = Keys.IdleTimeout.Default,
+        ReceiveTimeout = Keys.ReceiveTimeout.Default,
+        PlayerMaxLag = Keys.PlayerMaxLag.Default,
+        PlayerMaxQueue = Keys.PlayerMaxQueue.Default,
+        MaxPlayers = Keys.MaxPlayers.Default,
+        HookScript = ConfigKeys.Hooks.Script.Default,
+        HookTimeout = ConfigKeys.Hooks.Timeout.Default,
+        OnError = ConfigKeys.Hooks.OnError.Default,
     };
 
     /// <summary>Reads the settings keys of a <c>defaults:</c> or route mapping; <paramref name="baseDir"/> resolves script paths.</summary>
@@ -84,31 +85,30 @@ public sealed record StreamSettings
     {
         var settings = new StreamSettings
         {
-            GopCache = s.Has("gop_cache") ? s.GetBool("gop_cache", true) : Absent<bool>(s, "gop_cache"),
-            MergeWrite = Duration(s, "merge_write", max: TimeSpan.FromSeconds(5)),
-            ResumeWindow = Duration(s, "resume_window"),
-            WaitTimeout = Duration(s, "wait_timeout"),
-            ProbeTimeout = Duration(s, "probe_timeout", min: TimeSpan.FromMilliseconds(100)),
-            IdleTimeout = Duration(s, "idle_timeout"),
-            ReceiveTimeout = Duration(s, "receive_timeout"),
-            PlayerMaxLag = Duration(s, "player_max_lag", min: TimeSpan.FromMilliseconds(500)),
-            PlayerMaxQueue = Size(s, "player_max_queue", 64 * 1024, int.MaxValue),
-            MaxPlayers = s.Has("max_players") ? s.GetInt("max_players", 0, 0) : Absent<int>(s, "max_players"),
-            Protocols = ProtocolList(s, "protocols"),
-            PublishProtocols = ProtocolList(s, "publish_protocols"),
+            GopCache = s.Has(Keys.GopCache.Name) ? Keys.GopCache.Read(s) : Absent<bool>(s, Keys.GopCache.Name),
+            MergeWrite = Duration(s, Keys.MergeWrite),
+            ResumeWindow = Duration(s, Keys.ResumeWindow),
+            WaitTimeout = Duration(s, Keys.WaitTimeout),
+            ProbeTimeout = Duration(s, Keys.ProbeTimeout),
+            IdleTimeout = Duration(s, Keys.IdleTimeout),
+            ReceiveTimeout = Duration(s, Keys.ReceiveTimeout),
+            PlayerMaxLag = Duration(s, Keys.PlayerMaxLag),
+            PlayerMaxQueue = Size(s, Keys.PlayerMaxQueue),
+            MaxPlayers = s.Has(Keys.MaxPlayers.Name) ? Keys.MaxPlayers.Read(s) : Absent<int>(s, Keys.MaxPlayers.Name),
+            Protocols = ProtocolList(s, Keys.Protocols.Name),
+            PublishProtocols = ProtocolList(s, Keys.PublishProtocols.Name),
             HookScript = Script(s, baseDir),
-            HookTimeout = Duration(s, "hook_timeout", min: TimeSpan.FromMilliseconds(10), max: TimeSpan.FromMinutes(5)),
-            OnError = s.Has("on_error") ? s.GetEnum("on_error", HookErrorPolicy.Deny, ErrorPolicies) : Absent<HookErrorPolicy>(s, "on_error"),
+
+            // A route's hook_timeout is the hooks.timeout range, but 0 stays accepted here as it always was.
+            HookTimeout = Duration(s, ConfigKeys.Routes.HookTimeout.Name, ConfigKeys.Hooks.Timeout.Min, ConfigKeys.Hooks.Timeout.Max),
+            OnError = s.Has(OnErrorKey) ? ConfigKeys.Hooks.OnError.Read(s) : Absent<HookErrorPolicy>(s, OnErrorKey),
         };
         return settings;
     }
 
-    /// <summary>The values of <c>on_error</c>, wherever it is written.</summary>
-    internal static readonly Dictionary<string, HookErrorPolicy> ErrorPolicies = new()
-    {
-        ["deny"] = HookErrorPolicy.Deny,
-        ["allow"] = HookErrorPolicy.Allow,
-    };
+    private static string OnErrorKey => ConfigKeys.Routes.OnError.Name;
+
+    private static TimeSpan? Duration(YamlSection s, DurationKey key) => Duration(s, key.Name, key.Min, key.Max);
 
     private static TimeSpan? Duration(YamlSection s, string key, TimeSpan? min = null, TimeSpan? max = null)
     {
@@ -121,29 +121,33 @@ public sealed record StreamSettings
         var value = s.GetDuration(key, TimeSpan.Zero);
         if (min is { } lo && value < lo && value != TimeSpan.Zero)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be at least {lo.TotalMilliseconds:0}ms");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}' must be at least {lo.TotalMilliseconds:0}ms"));
+            return null;
         }
 
         if (max is { } hi && value > hi)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be at most {hi.TotalSeconds:0.###}s");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}' must be at most {hi.TotalSeconds:0.###}s"));
+            return null;
         }
 
         return value;
     }
 
-    private static long? Size(YamlSection s, string key, long min, long max)
+    private static long? Size(YamlSection s, SizeKey key)
     {
-        if (!s.Has(key))
+        if (!s.Has(key.Name))
         {
-            s.MarkRead(key);
+            s.MarkRead(key.Name);
             return null;
         }
 
-        long value = s.GetSize(key, 0);
-        if (value < min || value > max)
+        // An empty value is out of range, not the default.
+        long value = s.GetSize(key.Name, 0);
+        if (value < key.Min || value > key.Max)
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}' must be between {min / 1024}KB and {max / (1024 * 1024)}MB");
+            s.Report(s.Error(key.Name, $"'{s.KeyPath(key.Name)}' must be between {key.Min / 1024}KB and {key.Max / (1024 * 1024)}MB"));
+            return null;
         }
 
         return value;
@@ -162,7 +166,8 @@ public sealed record StreamSettings
         {
             if (p.Length == 0 || !p.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             {
-                throw s.Error(key, $"'{s.KeyPath(key)}' entries are protocol names like rtmp, flv, ws-flv, not '{p}'");
+                s.Report(s.Error(key, $"'{s.KeyPath(key)}' entries are protocol names like rtmp, flv, ws-flv, not '{p}'"));
+                return null;
             }
         }
 
@@ -171,16 +176,17 @@ public sealed record StreamSettings
 
     private static string? Script(YamlSection s, string baseDir)
     {
-        if (!s.Has("hooks"))
+        string key = ConfigKeys.Routes.Hooks.Name;
+        if (!s.Has(key))
         {
-            s.MarkRead("hooks");
+            s.MarkRead(key);
             return null;
         }
 
-        return ResolveScript(s, "hooks", baseDir);
+        return ResolveScript(s, key, baseDir);
     }
 
-    /// <summary>Resolves a script path relative to the config file; "" means no script. A missing file is a config error.</summary>
+    /// <summary>Resolves a script path relative to the config file; "" means no script. A missing file is a config error (reported; reads as none).</summary>
     public static string ResolveScript(YamlSection s, string key, string baseDir)
     {
         string path = s.GetString(key, "");
@@ -192,7 +198,8 @@ public sealed record StreamSettings
         string full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path));
         if (!File.Exists(full))
         {
-            throw s.Error(key, $"'{s.KeyPath(key)}': script file '{full}' not found");
+            s.Report(s.Error(key, $"'{s.KeyPath(key)}': script file '{full}' not found"));
+            return "";
         }
 
         return full;

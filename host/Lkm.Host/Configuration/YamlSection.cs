@@ -6,18 +6,32 @@ namespace Lkm.Host.Configuration;
 
 /// <summary>
 /// One mapping of lkm.yaml with typed reads. Every key read is remembered, so the keys nobody read
-/// can be reported as unknown with their position.
+/// can be reported as unknown with their position. A bad value is reported (<see cref="Report"/>)
+/// and reads as the default, so one load finds every error; without a <see cref="ConfigErrors"/>
+/// (or after the load) reporting throws.
 /// </summary>
 public sealed class YamlSection
 {
+    private static readonly Dictionary<YamlNode, string> NoOrigins = [];
     private readonly YamlMappingNode? _node;
+    private readonly IReadOnlyDictionary<YamlNode, string> _origins;
+    private readonly ConfigErrors? _errors;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     public YamlSection(string file, string path, YamlMappingNode? node)
+        : this(file, path, node, NoOrigins, null)
+    {
+    }
+
+    /// <param name="origins">Nodes made by <c>--set</c> overrides, and which one made each (see <see cref="ConfigOverrides"/>).</param>
+    /// <param name="errors">Where this load gathers its errors; null = each error throws.</param>
+    public YamlSection(string file, string path, YamlMappingNode? node, IReadOnlyDictionary<YamlNode, string> origins, ConfigErrors? errors)
     {
         File = file;
         Path = path;
         _node = node;
+        _origins = origins;
+        _errors = errors;
     }
 
     public string File { get; }
@@ -39,10 +53,10 @@ public sealed class YamlSection
         var node = Find(key);
         return node switch
         {
-            null => new YamlSection(File, KeyPath(key), null),
-            YamlMappingNode map => new YamlSection(File, KeyPath(key), map),
-            YamlScalarNode { Value: null or "" or "~" } => new YamlSection(File, KeyPath(key), null),
-            _ => throw Error(node, $"'{KeyPath(key)}' must be a mapping of keys"),
+            null => Child(KeyPath(key), null),
+            YamlMappingNode map => Child(KeyPath(key), map),
+            YamlScalarNode { Value: null or "" or "~" } => Child(KeyPath(key), null),
+            _ => Fail(Error(node, $"'{KeyPath(key)}' must be a mapping of keys"), Child(KeyPath(key), null)),
         };
     }
 
@@ -56,9 +70,9 @@ public sealed class YamlSection
             null => [],
             YamlScalarNode { Value: null or "" or "~" } => [],
             YamlSequenceNode seq => seq.Children.Select((c, i) => c is YamlMappingNode map
-                ? new YamlSection(File, $"{KeyPath(key)}[{i}]", map)
-                : throw Error(c, $"'{KeyPath(key)}[{i}]' must be a mapping of keys")).ToList(),
-            _ => throw Error(node, $"'{KeyPath(key)}' must be a list"),
+                ? Child($"{KeyPath(key)}[{i}]", map)
+                : Fail(Error(c, $"'{KeyPath(key)}[{i}]' must be a mapping of keys"), (YamlSection?)null)).OfType<YamlSection>().ToList(),
+            _ => Fail(Error(node, $"'{KeyPath(key)}' must be a list"), new List<YamlSection>()),
         };
     }
 
@@ -75,7 +89,7 @@ public sealed class YamlSection
 
         if (!int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
         {
-            throw Error(s, $"'{KeyPath(key)}' must be an integer between {min} and {max}, not '{s.Value}'");
+            return Fail(Error(s, $"'{KeyPath(key)}' must be an integer between {min} and {max}, not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -90,7 +104,7 @@ public sealed class YamlSection
 
         if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
         {
-            throw Error(s, $"'{KeyPath(key)}' must be a number, not '{s.Value}'");
+            return Fail(Error(s, $"'{KeyPath(key)}' must be a number, not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -107,7 +121,7 @@ public sealed class YamlSection
         {
             "true" or "yes" or "on" => true,
             "false" or "no" or "off" => false,
-            _ => throw Error(s, $"'{KeyPath(key)}' must be true or false, not '{s.Value}'"),
+            _ => Fail(Error(s, $"'{KeyPath(key)}' must be true or false, not '{s.Value}'"), defaultValue),
         };
     }
 
@@ -120,7 +134,7 @@ public sealed class YamlSection
 
         if (!ConfigValues.TryParseDuration(s.Value ?? "", out var value))
         {
-            throw Error(s, $"'{KeyPath(key)}' must be a duration with a unit (e.g. 350ms, 10s, 5m), not '{s.Value}'");
+            return Fail(Error(s, $"'{KeyPath(key)}' must be a duration with a unit (e.g. 350ms, 10s, 5m), not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -135,7 +149,7 @@ public sealed class YamlSection
 
         if (!ConfigValues.TryParseSize(s.Value ?? "", out long value))
         {
-            throw Error(s, $"'{KeyPath(key)}' must be a size (e.g. 512KB, 16MB), not '{s.Value}'");
+            return Fail(Error(s, $"'{KeyPath(key)}' must be a size (e.g. 512KB, 16MB), not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -150,7 +164,7 @@ public sealed class YamlSection
 
         if (!names.TryGetValue((s.Value ?? "").ToLowerInvariant(), out var value))
         {
-            throw Error(s, $"'{KeyPath(key)}' must be one of {string.Join(", ", names.Keys)}, not '{s.Value}'");
+            return Fail(Error(s, $"'{KeyPath(key)}' must be one of {string.Join(", ", names.Keys)}, not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -163,17 +177,18 @@ public sealed class YamlSection
         return node switch
         {
             null => [],
-            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode sc ? sc.Value ?? "" : throw Error(c, $"'{KeyPath(key)}' must be a list of scalars")).ToList(),
+            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode sc ? sc.Value ?? "" : Fail(Error(c, $"'{KeyPath(key)}' must be a list of scalars"), (string?)null))
+                .OfType<string>().ToList(),
             YamlScalarNode sc when string.IsNullOrEmpty(sc.Value) => [],
             YamlScalarNode sc => [sc.Value!],
-            _ => throw Error(node, $"'{KeyPath(key)}' must be a list"),
+            _ => Fail(Error(node, $"'{KeyPath(key)}' must be a list"), new List<string>()),
         };
     }
 
     /// <summary>Marks a key as handled by someone else (e.g. a plugin section read by its plugin).</summary>
     public void MarkRead(string key) => _read.Add(key);
 
-    /// <summary>Throws for the first key of this mapping that was never read.</summary>
+    /// <summary>Reports every key of this mapping that was never read.</summary>
     public void EnsureNoUnknownKeys()
     {
         if (_node is null)
@@ -186,19 +201,40 @@ public sealed class YamlSection
             string key = (keyNode as YamlScalarNode)?.Value ?? "";
             if (!_read.Contains(key))
             {
-                throw Error(keyNode, $"unknown key '{KeyPath(key)}'");
+                Report(Error(keyNode, $"unknown key '{KeyPath(key)}'"));
             }
         }
     }
 
-    public ConfigException Error(YamlNode node, string message) =>
-        new(File, node.Start.Line, node.Start.Column, message);
+    /// <summary>Gathers <paramref name="error"/> with the others of this load, or throws it when nothing gathers.</summary>
+    public void Report(ConfigException error)
+    {
+        if (_errors is null)
+        {
+            throw error;
+        }
+
+        _errors.Add(error);
+    }
+
+    public ConfigException Error(YamlNode node, string message) => _origins.TryGetValue(node, out string? origin)
+        ? new(origin, message)
+        : new(File, node.Start.Line, node.Start.Column, message);
 
     /// <summary>An error about a key's value, positioned at the value (or the key when it has none).</summary>
     public ConfigException Error(string key, string message)
     {
         var node = Find(key) ?? FindKeyNode(key);
         return node is null ? new ConfigException(File, 0, 0, message) : Error(node, message);
+    }
+
+    private YamlSection Child(string path, YamlMappingNode? node) => new(File, path, node, _origins, _errors);
+
+    /// <summary>Reports <paramref name="error"/>; the read goes on with <paramref name="fallback"/>.</summary>
+    private T Fail<T>(ConfigException error, T fallback)
+    {
+        Report(error);
+        return fallback;
     }
 
     private YamlScalarNode? Scalar(string key)
@@ -210,7 +246,7 @@ public sealed class YamlSection
             null => null,
             YamlScalarNode s when s.Style == ScalarStyle.Plain && (s.Value is null or "" or "~" or "null") => null,
             YamlScalarNode s => s,
-            _ => throw Error(node, $"'{KeyPath(key)}' must be a single value"),
+            _ => Fail(Error(node, $"'{KeyPath(key)}' must be a single value"), (YamlScalarNode?)null),
         };
     }
 

@@ -7,10 +7,10 @@ public sealed class HookOptions
     public static readonly HookOptions Default = new();
 
     /// <summary>Time a script may run JavaScript per call (waiting for an HTTP promise does not count; see <see cref="AsyncTimeout"/>).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Timeout { get; init; } = Configuration.ConfigKeys.Hooks.Timeout.Default;
 
     /// <summary>What a deciding hook answers when the script fails.</summary>
-    public HookErrorPolicy OnError { get; init; } = HookErrorPolicy.Deny;
+    public HookErrorPolicy OnError { get; init; } = Configuration.ConfigKeys.Hooks.OnError.Default;
 
     /// <summary>Statements per call; 0 or less = unlimited.</summary>
     public int MaxStatements { get; init; } = 1_000_000;

@@ -72,7 +72,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         foreach (var (name, section) in _config.Plugins.Sections)
         {
-            if (_plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) && section.GetBool("enabled", true))
+            if (_plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) && ConfigKeys.Plugins.Enabled.Read(section))
             {
                 Log.ConfiguredButMissing(_logger, name, dir);
             }
@@ -121,7 +121,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         string name = instance.Name;
         var section = _config.Plugins.Sections.TryGetValue(name, out var s) ? s : new YamlSection(_config.FilePath, $"plugins.{name}", null);
-        if (!section.GetBool("enabled", true))
+        if (!ConfigKeys.Plugins.Enabled.Read(section))
         {
             Log.Disabled(_logger, name);
             loader.Dispose();

@@ -22,7 +22,7 @@ public sealed class ConfigLoaderTests
     [Theory]
     [InlineData("server:\n  gc_young_budget: 0\n", 0)]
     [InlineData("server:\n  gc_young_budget: 16MB\n", 16 * 1024 * 1024)]
-    [InlineData("server:\n  http: 8080\n", ServerConfig.DefaultGcYoungBudget)]
+    [InlineData("server:\n  http: 8080\n", 2 * 1024 * 1024)]
     public void Young_generation_budget_is_a_size_and_zero_turns_it_off(string yaml, long bytes) =>
         Assert.Equal(bytes, ConfigLoader.Parse(yaml, "t.yaml").Server.GcYoungBudget);
 
@@ -75,6 +75,68 @@ public sealed class ConfigLoaderTests
         Assert.Equal(18080, config.Server.Http);
         Assert.Equal(19350, config.Plugins.Sections["rtmp"].GetInt("port", 0));
         Assert.Equal(0, config.Routes.Resolve("x").MergeWriteMs);
+    }
+
+    [Theory]
+    [InlineData("server.http", "abc", "'server.http' must be an integer")]
+    [InlineData("server.htp", "1", "unknown key 'server.htp'")]
+    [InlineData("serve.http", "1", "unknown key 'serve'")]
+    [InlineData("defaults.merge_write", "9s", "'defaults.merge_write' must be at most 5s")]
+    public void Override_errors_name_the_override(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("server:\n  http: 8080\n", "t.yaml", [new(key, value)]));
+        Assert.StartsWith($"--set {key}={value}: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Override_of_a_plugin_key_names_the_override_when_the_plugin_reads_it()
+    {
+        var config = ConfigLoader.Parse("plugins:\n  rtmp:\n    port: 1935\n", "t.yaml", [new("plugins.rtmp.port", "x")]);
+        var ex = Assert.Throws<ConfigException>(() => config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.StartsWith("--set plugins.rtmp.port=x: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_error_of_a_file_is_reported_at_once_in_file_order()
+    {
+        string yaml = "server:\n  http: eighty\n  htp: 1\ndefaults:\n  merge_write: fast\nroutes:\n  - receive_timeout: 1s\n";
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "t.yaml", [new("log.level", "loud")]));
+        Assert.Equal(
+            [
+                "--set log.level=loud: 'log.level' must be one of trace, debug, info, warn, error, off, not 'loud'",
+                "t.yaml:2:9: 'server.http' must be an integer between 0 and 65535, not 'eighty'",
+                "t.yaml:3:3: unknown key 'server.htp'",
+                "t.yaml:5:16: 'defaults.merge_write' must be a duration with a unit (e.g. 350ms, 10s, 5m), not 'fast'",
+                "t.yaml:7:5: 'routes[0]' needs a 'match:' pattern (e.g. live/**)",
+            ],
+            ex.Errors.Select(e => e.Message));
+        Assert.Equal(string.Join('\n', ex.Errors.Select(e => e.Message)), ex.Message);
+    }
+
+    [Fact]
+    public void After_the_load_a_bad_plugin_value_throws_at_once()
+    {
+        var config = ConfigLoader.Parse("plugins:\n  rtmp:\n    port: x\n", "t.yaml");
+        var ex = Assert.Throws<ConfigException>(() => config.Plugins.Sections["rtmp"].GetInt("port", 0));
+        Assert.StartsWith("t.yaml:3:11: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Paths_written_in_the_file_are_relative_to_the_file()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lkm-paths");
+        var config = ConfigLoader.Parse("log:\n  file: logs/lkm.log\nplugins:\n  dir: my-plugins\n", Path.Combine(dir, "lkm.yaml"));
+        Assert.Equal(Path.Combine(dir, "logs", "lkm.log"), config.Log.File);
+        Assert.Equal(Path.Combine(dir, "my-plugins"), config.Plugins.Dir);
+    }
+
+    [Fact]
+    public void Unset_plugin_folder_stays_the_one_beside_the_binary()
+    {
+        // Relative: the plugin catalog puts it beside the host binary, where the build copies the plugins.
+        var config = ConfigLoader.Parse("log:\n  file: \"\"\n", Path.Combine(Path.GetTempPath(), "lkm.yaml"));
+        Assert.Equal("plugins", config.Plugins.Dir);
+        Assert.Equal("", config.Log.File);
     }
 
     [Theory]
