@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using Lkm.Sdk.Testing;
 using Lkm.Testing;
 
-namespace Lkm.Sdk.Tests;
+namespace Lkm.Sdk.Tests.TestKit;
 
 /// <summary>
 /// Lkm.Sdk.Testing is meant to ship as a package for third-party plugin authors: it may build on the SDK only,
