@@ -1,4 +1,6 @@
 using Lkm.Interop.Tests.Support;
+using Lkm.Sdk.Testing.Flv;
+using Lkm.Sdk.Testing.Rtmp;
 using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;

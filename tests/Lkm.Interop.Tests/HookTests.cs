@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Lkm.Interop.Tests.Support;
+using Lkm.Sdk.Testing.Flv;
+using Lkm.Sdk.Testing.Rtmp;
 using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;

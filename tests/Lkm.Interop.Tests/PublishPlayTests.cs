@@ -1,4 +1,5 @@
 using Lkm.Interop.Tests.Support;
+using Lkm.Sdk.Testing.Flv;
 using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;

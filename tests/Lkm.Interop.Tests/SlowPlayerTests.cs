@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Lkm.Interop.Tests.Support;
+using Lkm.Sdk.Testing.Flv;
 using Lkm.Testing;
 
 namespace Lkm.Interop.Tests;

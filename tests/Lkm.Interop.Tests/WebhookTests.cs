@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Lkm.Interop.Tests.Support;
+using Lkm.Sdk.Testing.Flv;
 using Lkm.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

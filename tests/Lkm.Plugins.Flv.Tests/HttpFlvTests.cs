@@ -6,6 +6,7 @@ using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.Testing;
 using Lkm.Testing;
 
 namespace Lkm.Plugins.Flv.Tests;
@@ -179,7 +180,7 @@ public sealed class HttpFlvTests
     [InlineData(DenyReason.Unavailable, HttpStatusCode.ServiceUnavailable)]
     public async Task HubDenialMapsToStatusWithReasonBody(DenyReason reason, HttpStatusCode expected)
     {
-        var hub = new TestHub { Deny = new StreamDeniedException(reason, "no ticket for you") };
+        var hub = new TestHub { DenyPlay = new StreamDeniedException(reason, "no ticket for you") };
         await using var server = await FlvTestServer.StartAsync(hub);
         using var client = new HttpClient { BaseAddress = server.BaseUri };
 
@@ -230,7 +231,7 @@ public sealed class HttpFlvTests
     [Fact]
     public async Task CorsCanBeTurnedOffOrGivenAnOrigin()
     {
-        var hub = new TestHub { Deny = new StreamDeniedException(DenyReason.Forbidden, "no") };
+        var hub = new TestHub { DenyPlay = new StreamDeniedException(DenyReason.Forbidden, "no") };
         await using (var server = await FlvTestServer.StartAsync(hub, new() { ["cors"] = false }))
         {
             using var client = new HttpClient { BaseAddress = server.BaseUri };

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Lkm.Plugins.Flv.Tests.Support;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.Testing;
 
 namespace Lkm.Plugins.Flv.Tests;
 
@@ -86,7 +87,7 @@ public sealed class WsFlvTests
     [Fact]
     public async Task DeniedUpgradeIs403()
     {
-        var hub = new TestHub { Deny = new StreamDeniedException(DenyReason.Forbidden, "no") };
+        var hub = new TestHub { DenyPlay = new StreamDeniedException(DenyReason.Forbidden, "no") };
         await using var server = await FlvTestServer.StartAsync(hub);
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;

@@ -3,6 +3,7 @@ using Lkm.Plugins.Rtmp.Tests.Infrastructure;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.Testing;
 using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -76,7 +77,7 @@ public class RtmpPluginFfmpegTests
 
             await using var server = await RtmpTestServer.StartAsync();
             var source = new TestSource(recorded.Tracks, recorded.Metadata ?? StreamMetadata.Empty, recorded.Packets);
-            server.Hub.Play = (request, sink) => ValueTask.FromResult(source.Attach(server.Factory, sink, closeWhenSent: true));
+            server.Hub.OnPlay = (request, sink) => ValueTask.FromResult(source.Attach(server.Factory, sink, closeWhenSent: true));
 
             var probe = await ToolProcess.RunAsync(ffprobe, [
                 "-v", "error", "-show_entries", "stream=codec_name,width,height,sample_rate", "-of", "json",

@@ -2,6 +2,7 @@ using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.Testing;
 using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -70,11 +71,11 @@ internal sealed class FlvSample
 
     private static FlvSample FromFlv(byte[] data)
     {
-        var publisher = new RecordingPublisher();
+        var publisher = new RecordingPublisher { RetainPackets = true };
         var ingest = new FlvIngest(publisher, NullLogger.Instance);
         FlvFileIngest.Feed(ingest, data, withMetadata: false);
 
-        Assert.True(publisher.Complete, "FlvIngest did not complete the track set");
+        Assert.True(publisher.IsTracksComplete, "FlvIngest did not complete the track set");
         Assert.Contains(publisher.Tracks, t => t.Codec == CodecId.H264);
         Assert.Contains(publisher.Tracks, t => t.Codec == CodecId.Aac);
 
@@ -82,12 +83,12 @@ internal sealed class FlvSample
         {
             StreamId = "live/sample",
             Tracks = publisher.Tracks,
-            Metadata = publisher.Metadata,
+            Metadata = publisher.Metadata ?? StreamMetadata.Empty,
             MergeWriteMs = 350,
         });
         var content = new List<Segment> { stream.Header };
         stream.Header.Retain();
-        foreach (var packet in publisher.Packets)
+        foreach (var packet in publisher.RetainedPackets)
         {
             stream.Write(packet, content);
             packet.Release();
@@ -98,6 +99,6 @@ internal sealed class FlvSample
             content.Add(last);
         }
 
-        return new FlvSample(publisher.Tracks, content);
+        return new FlvSample([.. publisher.Tracks], content);
     }
 }

@@ -1,4 +1,5 @@
 using Lkm.Sdk.Plugins;
+using Lkm.Sdk.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,7 +33,7 @@ internal sealed class FlvTestServer : IAsyncDisposable
 
     public static async Task<FlvTestServer> StartAsync(TestHub hub, Dictionary<string, object>? config = null)
     {
-        var context = new TestPluginContext(hub, config);
+        var context = new TestPluginContext(hub, config, "flv");
         var plugin = new FlvPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
 

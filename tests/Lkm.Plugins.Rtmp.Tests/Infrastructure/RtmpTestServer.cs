@@ -1,5 +1,7 @@
 using System.Net;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.Testing;
+using Lkm.Sdk.Testing.Rtmp;
 using Microsoft.Extensions.Logging;
 
 namespace Lkm.Plugins.Rtmp.Tests.Infrastructure;
@@ -32,8 +34,9 @@ internal sealed class RtmpTestServer : IAsyncDisposable
             settings[pair.Key] = pair.Value;
         }
 
-        var hub = new TestHub();
-        var context = new TestPluginContext(hub, settings);
+        // Plays are refused as not found unless a test attaches them (OnPlay).
+        var hub = new TestHub { OnPlay = (request, _) => throw new StreamDeniedException(DenyReason.BadRequest, $"{request.StreamId} not found") };
+        var context = new TestPluginContext(hub, settings, "rtmp");
         var plugin = new RtmpPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
         return new RtmpTestServer(plugin, context, hub);

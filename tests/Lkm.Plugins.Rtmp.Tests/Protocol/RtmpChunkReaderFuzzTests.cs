@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
+using Lkm.Sdk.Testing.Rtmp;
+using RtmpMessageType = Lkm.Plugins.Rtmp.Protocol.RtmpMessageType;
 
 namespace Lkm.Plugins.Rtmp.Tests.Protocol;
 
@@ -63,7 +65,7 @@ public class RtmpChunkReaderFuzzTests
     public void A_huge_chunk_size_and_a_huge_length_are_bounded()
     {
         // The largest chunk size the reader accepts (its message limit), then a length beyond it.
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x00, 0x80, 0x00, 0x00]));
 
         // A 16 MB - 1 declared length with a little data behind it.
@@ -84,11 +86,11 @@ public class RtmpChunkReaderFuzzTests
         var random = new Random(7);
 
         // Chunk size 1: every header is followed by exactly one payload byte.
-        var data = new List<byte>(new TestChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0, 0, 0, 1]));
+        var data = new List<byte>(new RtmpChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0, 0, 0, 1]));
         for (int csid = 64; csid < 64 + 10_000; csid++)
         {
             // fmt 0 headers declaring 8 MB - 1 messages, with one byte of payload each.
-            TestChunkEncoder.WriteBasicHeader(data, 0, csid);
+            RtmpChunkEncoder.WriteBasicHeader(data, 0, csid);
             data.AddRange([0, 0, 0, 0x7F, 0xFF, 0xFF, 9, 1, 0, 0, 0, (byte)random.Next()]);
         }
 
@@ -129,7 +131,7 @@ public class RtmpChunkReaderFuzzTests
 
     private static byte[] ValidStream(Random random)
     {
-        var encoder = new TestChunkEncoder { ChunkSize = random.Next(1, 300), ExtendedTimestampOnContinuation = random.Next(2) == 0 };
+        var encoder = new RtmpChunkEncoder { ChunkSize = random.Next(1, 300), ExtendedTimestampOnContinuation = random.Next(2) == 0 };
         var data = new List<byte>();
         if (random.Next(3) == 0)
         {

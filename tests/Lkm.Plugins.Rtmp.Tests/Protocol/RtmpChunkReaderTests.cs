@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
+using Lkm.Sdk.Testing.Rtmp;
+using RtmpMessageType = Lkm.Plugins.Rtmp.Protocol.RtmpMessageType;
 
 namespace Lkm.Plugins.Rtmp.Tests.Protocol;
 
@@ -18,7 +20,7 @@ public class RtmpChunkReaderTests
     public void Reads_a_message_split_into_128_byte_chunks()
     {
         var payload = Payload(1000, 1);
-        var data = new TestChunkEncoder().EncodeMessage(6, RtmpMessageType.Video, 1234, 1, payload);
+        var data = new RtmpChunkEncoder().EncodeMessage(6, RtmpMessageType.Video, 1234, 1, payload);
         using var reader = new RtmpChunkReader();
 
         var messages = ChunkFeeder.ReadAll(reader, data);
@@ -32,7 +34,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Compressed_headers_fmt_1_2_3_carry_deltas_length_and_type()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = new List<byte>();
         var expected = new List<(uint Ts, int Len, RtmpMessageType Type)>
         {
@@ -60,7 +62,7 @@ public class RtmpChunkReaderTests
     public void A_fmt_3_new_message_after_fmt_0_adds_the_fmt_0_timestamp_as_delta()
     {
         // ffmpeg and SRS read it so: after fmt 0 the delta is that header's timestamp field.
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = encoder.EncodeMessage(4, RtmpMessageType.Audio, 40, 1, Payload(10, 1))
             .Concat(encoder.EncodeMessage(4, RtmpMessageType.Audio, 80, 1, Payload(10, 2)))
             .ToArray();
@@ -81,7 +83,7 @@ public class RtmpChunkReaderTests
     [InlineData(65599)]
     public void Basic_headers_of_1_2_and_3_bytes_name_every_chunk_stream_id(int csid)
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = encoder.EncodeMessage(csid, RtmpMessageType.Video, 10, 1, Payload(500, csid))
             .Concat(encoder.EncodeMessage(csid, RtmpMessageType.Video, 20, 1, Payload(500, csid + 1)))
             .ToArray();
@@ -99,7 +101,7 @@ public class RtmpChunkReaderTests
     [InlineData(false)]
     public void Extended_timestamps_are_read_on_fmt_0_and_on_continuation_chunks(bool repeatedOnContinuation)
     {
-        var encoder = new TestChunkEncoder { ExtendedTimestampOnContinuation = repeatedOnContinuation };
+        var encoder = new RtmpChunkEncoder { ExtendedTimestampOnContinuation = repeatedOnContinuation };
         uint timestamp = 0x01234567;
         var first = Payload(700, 1);
         var second = Payload(700, 2);
@@ -118,7 +120,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void A_fmt_3_new_message_after_an_extended_delta_reads_the_extended_field()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         uint start = 100;
         uint delta = 0x01000000;
         var data = new List<byte>();
@@ -135,7 +137,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Timestamps_wrap_at_32_bits()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var timestamps = new uint[] { 0xFFFFFF00, 0xFFFFFF80, 0x00000000, 0x00000080, 0x00000100 };
         var data = timestamps.SelectMany(t => encoder.EncodeMessage(4, RtmpMessageType.Audio, t, 1, Payload(5, (int)t))).ToArray();
         using var reader = new RtmpChunkReader();
@@ -148,7 +150,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Interleaved_chunks_of_several_streams_reassemble_per_stream()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var video = Payload(5000, 1);
         var audio = Enumerable.Range(0, 5).Select(i => Payload(200, 10 + i)).ToList();
         var videoChunks = encoder.Encode(6, RtmpMessageType.Video, 0, 1, video);
@@ -182,7 +184,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Byte_by_byte_input_gives_the_same_messages_as_one_buffer()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = Enumerable.Range(0, 20)
             .SelectMany(i => encoder.EncodeMessage(3 + (i % 3), (RtmpMessageType)(8 + (i % 2)), (uint)(i * 33), 1, Payload(i * 37, i)))
             .ToArray();
@@ -200,7 +202,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void SetChunkSize_applies_to_the_very_next_chunk()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var setChunkSize = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(setChunkSize, 4096);
         var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, setChunkSize));
@@ -218,7 +220,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void A_chunk_size_as_large_as_the_message_limit_is_accepted_and_costs_no_memory_up_front()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x00, 0x04, 0x00, 0x00]));
         encoder.ChunkSize = 256 * 1024;
         var big = Payload(200_000, 6);
@@ -242,7 +244,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void A_chunk_size_above_the_message_limit_is_a_protocol_error()
     {
-        var data = new TestChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]);
+        var data = new RtmpChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, [0x7F, 0xFF, 0xFF, 0xFF]);
         using var reader = new RtmpChunkReader(maxMessageSize: 256 * 1024);
 
         var error = Assert.Throws<RtmpProtocolException>(() => ChunkFeeder.ReadAll(reader, [.. data]));
@@ -258,7 +260,7 @@ public class RtmpChunkReaderTests
     {
         var payload = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(payload, size);
-        var data = new TestChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, payload);
+        var data = new RtmpChunkEncoder().EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, payload);
         using var reader = new RtmpChunkReader();
 
         var error = Assert.Throws<RtmpProtocolException>(() => ChunkFeeder.ReadAll(reader, data));
@@ -268,7 +270,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Abort_drops_the_partial_message_of_its_chunk_stream()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var partial = encoder.Encode(6, RtmpMessageType.Video, 0, 1, Payload(1000, 1));
         var abort = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(abort, 6);
@@ -290,7 +292,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void A_new_header_in_the_middle_of_a_message_restarts_the_message()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var partial = encoder.Encode(6, RtmpMessageType.Video, 0, 1, Payload(1000, 1));
         var replacement = Payload(60, 2);
         var data = partial[0].Concat(encoder.EncodeMessage(6, RtmpMessageType.Video, 40, 1, replacement, forceFmt: 0)).ToArray();
@@ -306,7 +308,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Zero_length_messages_complete_at_once()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         var data = encoder.EncodeMessage(3, RtmpMessageType.CommandAmf0, 0, 0, []);
         using var reader = new RtmpChunkReader();
 
@@ -329,7 +331,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void More_chunk_streams_than_the_cap_are_refused()
     {
-        var encoder = new TestChunkEncoder();
+        var encoder = new RtmpChunkEncoder();
         using var reader = new RtmpChunkReader(maxChunkStreams: 64);
         var data = new List<byte>();
         for (int csid = 100; csid < 164; csid++)
@@ -352,7 +354,7 @@ public class RtmpChunkReaderTests
     public void A_chunk_stream_cannot_start_without_a_length(int fmt)
     {
         var header = new List<byte>();
-        TestChunkEncoder.WriteBasicHeader(header, fmt, 7);
+        RtmpChunkEncoder.WriteBasicHeader(header, fmt, 7);
         header.AddRange([0, 0, 0, 1, 2, 3]);
         using var reader = new RtmpChunkReader();
 
@@ -362,7 +364,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Incomplete_headers_consume_nothing()
     {
-        var data = new TestChunkEncoder().EncodeMessage(65599, RtmpMessageType.Video, 0x01000000, 1, Payload(10, 1));
+        var data = new RtmpChunkEncoder().EncodeMessage(65599, RtmpMessageType.Video, 0x01000000, 1, Payload(10, 1));
         using var reader = new RtmpChunkReader();
 
         // Header = 3 (basic) + 11 + 4 (extended) bytes; every shorter prefix must be left untouched.
@@ -379,7 +381,7 @@ public class RtmpChunkReaderTests
     [Fact]
     public void Memory_held_for_incomplete_messages_is_capped()
     {
-        var encoder = new TestChunkEncoder { ChunkSize = 60000 };
+        var encoder = new RtmpChunkEncoder { ChunkSize = 60000 };
         var setChunkSize = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(setChunkSize, 60000);
         var data = new List<byte>(encoder.EncodeMessage(2, RtmpMessageType.SetChunkSize, 0, 0, setChunkSize));

@@ -1,6 +1,8 @@
 using System.Buffers;
 using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
+using Lkm.Sdk.Testing.Rtmp;
+using RtmpMessageType = Lkm.Plugins.Rtmp.Protocol.RtmpMessageType;
 
 namespace Lkm.Plugins.Rtmp.Tests.Protocol;
 
@@ -128,7 +130,7 @@ public class RtmpChunkWriterTests
         var payload = Payload(500, 9);
         var mine = new ArrayBufferWriter<byte>();
         RtmpChunkWriter.WriteMessage(mine, 6, RtmpMessageType.Video, 0x01020304, 1, payload, 128);
-        var theirs = new TestChunkEncoder().EncodeMessage(6, RtmpMessageType.Video, 0x01020304, 1, payload);
+        var theirs = new RtmpChunkEncoder().EncodeMessage(6, RtmpMessageType.Video, 0x01020304, 1, payload);
 
         Assert.Equal(theirs, mine.WrittenSpan.ToArray());
     }

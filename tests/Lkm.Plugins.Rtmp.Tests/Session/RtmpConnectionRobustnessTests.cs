@@ -1,7 +1,8 @@
-using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
+using Lkm.Sdk.Testing;
+using Lkm.Sdk.Testing.Rtmp;
 using Microsoft.Extensions.Logging;
-using static Lkm.Plugins.Rtmp.Tests.Infrastructure.RawRtmpClient;
+using static Lkm.Sdk.Testing.Rtmp.RawRtmpClient;
 
 namespace Lkm.Plugins.Rtmp.Tests.Session;
 

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
-using Lkm.Plugins.Rtmp.Protocol;
 using Lkm.Plugins.Rtmp.Tests.Infrastructure;
 using Lkm.Sdk.Amf;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
-using static Lkm.Plugins.Rtmp.Tests.Infrastructure.RawRtmpClient;
+using Lkm.Sdk.Testing;
+using Lkm.Sdk.Testing.Rtmp;
+using static Lkm.Sdk.Testing.Rtmp.RawRtmpClient;
 
 namespace Lkm.Plugins.Rtmp.Tests.Session;
 
@@ -256,7 +257,7 @@ public class RtmpConnectionTests
         var track = new MediaTrack { Codec = CodecId.Aac, CodecConfig = s_aacConfig, SampleRate = 44100, Channels = 2, Index = 0 };
         var packets = Enumerable.Range(0, 5).Select(i => new RecordedPacket(0, 1000 + (i * 23), 1000 + (i * 23), true, [(byte)i, 9, 9])).ToList();
         var source = new TestSource([track], StreamMetadata.Empty, packets) { MergeWriteMs = 0 };
-        server.Hub.Play = (request, sink) => ValueTask.FromResult(source.Attach(server.Factory, sink, closeWhenSent: false));
+        server.Hub.OnPlay = (request, sink) => ValueTask.FromResult(source.Attach(server.Factory, sink, closeWhenSent: false));
 
         await using var client = await server.ConnectAsync();
         await client.ConnectAppAsync("live");
@@ -290,7 +291,7 @@ public class RtmpConnectionTests
     public async Task A_denied_play_gets_an_error_status_then_close(DenyReason reason, string code)
     {
         await using var server = await RtmpTestServer.StartAsync();
-        server.Hub.Play = (request, _) => throw new StreamDeniedException(reason, "no such stream here");
+        server.Hub.OnPlay = (request, _) => throw new StreamDeniedException(reason, "no such stream here");
         await using var client = await server.ConnectAsync();
         await client.ConnectAppAsync("live");
 
@@ -307,7 +308,7 @@ public class RtmpConnectionTests
     {
         await using var server = await RtmpTestServer.StartAsync();
         var attached = new TaskCompletionSource<ISink>();
-        server.Hub.Play = (request, sink) =>
+        server.Hub.OnPlay = (request, sink) =>
         {
             attached.SetResult(sink);
             return ValueTask.FromResult<IAsyncDisposable>(new NothingToDispose());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lkm.Sdk.Amf;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
+using Lkm.Sdk.Testing;
 using Lkm.Sdk.Tests.Support;
 
 namespace Lkm.Sdk.Tests.Flv;
@@ -24,7 +25,7 @@ public class FfmpegFlvTests
             "-t", "2", "-f", "flv", "pipe:1",
         ]);
 
-        var publisher = new RecordingPublisher();
+        var publisher = new RecordingPublisher { RetainPackets = true };
         var logger = new ListLogger();
         var ingest = new FlvIngest(publisher, logger);
         int tags = FeedInChunks(flv, ingest, chunkSize: 1000);
@@ -33,7 +34,7 @@ public class FfmpegFlvTests
         Assert.Equal(0, ingest.DroppedTags);
         Assert.True(ingest.TracksCompleted);
         Assert.Equal(1, publisher.TracksCompleteCalls);
-        Assert.Single(publisher.Metadata);
+        Assert.Single(publisher.MetadataUpdates);
         Assert.Equal(2, publisher.Tracks.Count);
 
         var video = publisher.Tracks.Single(t => t.MediaType == MediaType.Video);
@@ -42,8 +43,8 @@ public class FfmpegFlvTests
         var audio = publisher.Tracks.Single(t => t.MediaType == MediaType.Audio);
         Assert.Equal((audioCodec, sampleRate, channels), (audio.Codec, audio.SampleRate, audio.Channels));
 
-        var videoPackets = publisher.PacketsOf(video.Index).ToList();
-        var audioPackets = publisher.PacketsOf(audio.Index).ToList();
+        var videoPackets = publisher.RetainedPacketsOf(video.Index).ToList();
+        var audioPackets = publisher.RetainedPacketsOf(audio.Index).ToList();
         Assert.InRange(videoPackets.Count, 49, 51);
         Assert.True(videoPackets[0].IsKeyFrame, "first video packet must be a keyframe");
         Assert.Equal(2, videoPackets.Count(p => p.IsKeyFrame)); // -g 25 over 2 s
@@ -55,7 +56,7 @@ public class FfmpegFlvTests
         Assert.All(videoPackets.Where(p => p.IsKeyFrame), p => Assert.True(Lkm.Sdk.Codecs.H264.IsKeyFrameAvcc(p.Data.Span)));
 
         // Our own muxer's output must read back in ffprobe with the same streams and packet counts.
-        var remuxed = Remux(publisher.Tracks, publisher.Metadata[0], publisher.Packets);
+        var remuxed = Remux(publisher.Tracks, publisher.MetadataUpdates[0], publisher.RetainedPackets);
         var probe = await Ffmpeg.RunAsync("ffprobe",
             ["-v", "error", "-count_packets", "-show_entries", "stream=codec_type,codec_name,width,height,sample_rate,channels,nb_read_packets", "-of", "json", "pipe:0"],
             remuxed);

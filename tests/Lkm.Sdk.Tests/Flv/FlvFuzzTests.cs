@@ -3,6 +3,7 @@ using Lkm.Sdk.Codecs;
 using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Tests.Codecs;
+using Lkm.Sdk.Testing;
 using Lkm.Sdk.Tests.Support;
 using Lkm.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,7 +43,7 @@ public class FlvFuzzTests
     public void Ingest_never_throws_on_random_or_mutated_bodies()
     {
         var mutator = new Mutator(4242);
-        var publisher = new RecordingPublisher();
+        var publisher = new RecordingPublisher { RetainPackets = true };
         var ingest = new FlvIngest(publisher, NullLogger.Instance, probeWindowMs: 500);
         long written = 0;
         for (int i = 0; i < 10_000; i++)
@@ -68,8 +69,8 @@ public class FlvFuzzTests
                 Assert.Fail($"FlvIngest threw {ex.GetType().Name} ({ex.Message}) for {(video ? "video" : "audio")} body {Convert.ToHexString(body)}");
             }
 
-            written += publisher.Packets.Count;
-            foreach (var packet in publisher.Packets)
+            written += publisher.RetainedPackets.Count;
+            foreach (var packet in publisher.RetainedPackets)
             {
                 Assert.True(packet.Data.Length > 0);
                 if (publisher.Tracks[packet.TrackIndex].Codec is CodecId.H264 or CodecId.H265)

@@ -4,6 +4,7 @@ using Lkm.Sdk.Flv;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Tests.Amf;
 using Lkm.Sdk.Tests.Codecs;
+using Lkm.Sdk.Testing;
 using Lkm.Sdk.Tests.Support;
 using Lkm.Testing;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public class FlvIngestTests
     private static readonly byte[] Idr = [0x65, 0x88, 0x84, 0x21];
     private static readonly byte[] Slice = [0x41, 0x9A, 0x02];
 
-    private readonly RecordingPublisher _publisher = new();
+    private readonly RecordingPublisher _publisher = new() { RetainPackets = true };
     private readonly ListLogger _logger = new();
 
     [Fact]
@@ -43,7 +44,7 @@ public class FlvIngestTests
         var audio = _publisher.Tracks[1];
         Assert.Equal((CodecId.Aac, 44100, 2), (audio.Codec, audio.SampleRate, audio.Channels));
 
-        var packets = _publisher.Packets;
+        var packets = _publisher.RetainedPackets;
         Assert.Equal(3, packets.Count);
         Assert.Equal((0, 0L, 80L, true), (packets[0].TrackIndex, packets[0].Dts, packets[0].Pts, packets[0].IsKeyFrame));
         Assert.Equal(Nal.Avcc(Idr), packets[0].Data.ToArray());
@@ -74,10 +75,10 @@ public class FlvIngestTests
 
         var track = Assert.Single(_publisher.Tracks);
         Assert.Equal((CodecId.H265, 1920, 1080), (track.Codec, track.Width, track.Height));
-        Assert.Equal(2, _publisher.Packets.Count);
-        Assert.Equal((0L, 40L, true), (_publisher.Packets[0].Dts, _publisher.Packets[0].Pts, _publisher.Packets[0].IsKeyFrame));
-        Assert.Equal((33L, 33L, false), (_publisher.Packets[1].Dts, _publisher.Packets[1].Pts, _publisher.Packets[1].IsKeyFrame));
-        Assert.Equal(Nal.Avcc(trail), _publisher.Packets[1].Data.ToArray());
+        Assert.Equal(2, _publisher.RetainedPackets.Count);
+        Assert.Equal((0L, 40L, true), (_publisher.RetainedPackets[0].Dts, _publisher.RetainedPackets[0].Pts, _publisher.RetainedPackets[0].IsKeyFrame));
+        Assert.Equal((33L, 33L, false), (_publisher.RetainedPackets[1].Dts, _publisher.RetainedPackets[1].Pts, _publisher.RetainedPackets[1].IsKeyFrame));
+        Assert.Equal(Nal.Avcc(trail), _publisher.RetainedPackets[1].Data.ToArray());
         Assert.Equal(0, ingest.DroppedTags);
         _publisher.AssertWriterReleasedAndRelease();
     }
@@ -92,7 +93,7 @@ public class FlvIngestTests
         ingest.OnVideo(0, Seq([0x1C, 1, 0, 0, 0, .. Nal.Avcc([19 << 1, 1, 0xAF])]));
         var track = Assert.Single(_publisher.Tracks);
         Assert.Equal((CodecId.H265, 1280, 720), (track.Codec, track.Width, track.Height));
-        Assert.Single(_publisher.Packets);
+        Assert.Single(_publisher.RetainedPackets);
         _publisher.AssertWriterReleasedAndRelease();
     }
 
@@ -118,7 +119,7 @@ public class FlvIngestTests
     {
         var ingest = NewIngest(probeWindowMs: 5000);
         ingest.OnMetadata(new StreamMetadata([new("videocodecid", 7.0), new("audiocodecid", 10.0)]));
-        Assert.Single(_publisher.Metadata);
+        Assert.Single(_publisher.MetadataUpdates);
         ingest.OnVideo(0, Seq([0x17, 0, 0, 0, 0, .. AvcConfig]));
         ingest.OnVideo(0, Seq([0x17, 1, 0, 0, 0, .. Nal.Avcc(Idr)]));
         Assert.False(ingest.TracksCompleted);
@@ -137,7 +138,7 @@ public class FlvIngestTests
         Assert.True(ingest.TracksCompleted);
         var track = Assert.Single(_publisher.Tracks);
         Assert.Equal((CodecId.G711A, 8000, 1, 8), (track.Codec, track.SampleRate, track.Channels, track.SampleSize));
-        Assert.Equal(new byte[] { 0xD5, 0xD5, 0xD5 }, _publisher.Packets[0].Data.ToArray());
+        Assert.Equal(new byte[] { 0xD5, 0xD5, 0xD5 }, _publisher.RetainedPackets[0].Data.ToArray());
         _publisher.AssertWriterReleasedAndRelease();
     }
 
@@ -165,7 +166,7 @@ public class FlvIngestTests
         ingest.OnVideo(0, Seq([0x17, 0, 0, 0, 0, .. config]));
         ingest.OnVideo(0, Seq([0x17, 1, 0, 0, 0, .. Nal.Prefixed(2, Idr, Slice)]));
         Assert.Equal(4, AvcDecoderConfigurationRecord.Parse(_publisher.Tracks[0].CodecConfig.Span).NalLengthSize);
-        Assert.Equal(Nal.Avcc(Idr, Slice), Assert.Single(_publisher.Packets).Data.ToArray());
+        Assert.Equal(Nal.Avcc(Idr, Slice), Assert.Single(_publisher.RetainedPackets).Data.ToArray());
         _publisher.AssertWriterReleasedAndRelease();
     }
 
@@ -177,7 +178,7 @@ public class FlvIngestTests
         ingest.OnVideo(40, Seq([0x17, 1, 0, 0, 0, .. Nal.Avcc(Sps, Pps, Idr)]));
         var track = Assert.Single(_publisher.Tracks);
         Assert.Equal((640, 360), (track.Width, track.Height));
-        Assert.Single(_publisher.Packets);
+        Assert.Single(_publisher.RetainedPackets);
         Assert.Equal(1, ingest.DroppedTags);
         _publisher.AssertWriterReleasedAndRelease();
     }
@@ -194,7 +195,7 @@ public class FlvIngestTests
         }
 
         long[] expected = [0xFFFFFF00, 0xFFFFFFE0, 0x100000010, 0x100000005, 0x100000100];
-        Assert.Equal(expected, _publisher.Packets.Select(p => p.Dts));
+        Assert.Equal(expected, _publisher.RetainedPackets.Select(p => p.Dts));
         _publisher.AssertWriterReleasedAndRelease();
     }
 
@@ -206,10 +207,10 @@ public class FlvIngestTests
         Assert.Equal((CodecId.Mp3, 48000, 1), (_publisher.Tracks[0].Codec, _publisher.Tracks[0].SampleRate, _publisher.Tracks[0].Channels));
         ingest.OnAudio(26, Seq([0x2E, 0x00, 0x11])); // continuation without header: same track
         Assert.Empty(_publisher.Updates);
-        Assert.Equal(2, _publisher.Packets.Count);
+        Assert.Equal(2, _publisher.RetainedPackets.Count);
         _publisher.AssertWriterReleasedAndRelease();
 
-        var other = new RecordingPublisher();
+        var other = new RecordingPublisher { RetainPackets = true };
         var g711 = new FlvIngest(other, _logger);
         g711.OnAudio(0, Seq([0x82, 0xFF, 0x7F]));
         Assert.Equal((CodecId.G711U, 8000, 1), (other.Tracks[0].Codec, other.Tracks[0].SampleRate, other.Tracks[0].Channels));
@@ -226,7 +227,7 @@ public class FlvIngestTests
         var track = Assert.Single(_publisher.Tracks);
         Assert.Equal((48000, 2), (track.SampleRate, track.Channels));
         Assert.Equal(new byte[] { 0x11, 0x90 }, track.CodecConfig.ToArray());
-        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(_publisher.Packets).Data.ToArray());
+        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(_publisher.RetainedPackets).Data.ToArray());
         _publisher.AssertWriterReleasedAndRelease();
     }
 
@@ -252,7 +253,7 @@ public class FlvIngestTests
         var warnings = _logger.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
         Assert.Equal(8, warnings.Count);
         Assert.All(warnings, w => Assert.Contains("live/test", w.Message));
-        Assert.Empty(_publisher.Packets);
+        Assert.Empty(_publisher.RetainedPackets);
     }
 
     [Fact]
@@ -264,8 +265,8 @@ public class FlvIngestTests
         ingest.OnAudio(0, SegmentedSequence.OfFixedSize([0xAF, 0, 0x12, 0x10], 1));
         ingest.OnAudio(0, SegmentedSequence.OfFixedSize([0xAF, 1, 5, 6, 7], 1));
         Assert.Equal(2, _publisher.Tracks.Count);
-        Assert.Equal(Nal.Avcc(Idr, Slice), _publisher.Packets[0].Data.ToArray());
-        Assert.Equal(new byte[] { 5, 6, 7 }, _publisher.Packets[1].Data.ToArray());
+        Assert.Equal(Nal.Avcc(Idr, Slice), _publisher.RetainedPackets[0].Data.ToArray());
+        Assert.Equal(new byte[] { 5, 6, 7 }, _publisher.RetainedPackets[1].Data.ToArray());
         _publisher.AssertWriterReleasedAndRelease();
     }
 

@@ -1,33 +1,46 @@
 using System.Buffers.Binary;
-using Lkm.Plugins.Rtmp.Protocol;
+using System.Globalization;
 
-namespace Lkm.Plugins.Rtmp.Tests.Infrastructure;
+namespace Lkm.Sdk.Testing.Rtmp;
 
 /// <summary>
-/// A compressing chunk encoder written independently of the plugin's writer, the way ffmpeg and OBS
-/// send: fmt 1/2/3 headers whenever fields repeat, extended timestamps, optional omission of the
+/// A compressing RTMP chunk encoder written independently of any server, the way ffmpeg and OBS send:
+/// fmt 1/2/3 headers whenever fields repeat, extended timestamps, optional omission of the
 /// extended timestamp on continuation chunks (some encoders do that).
 /// </summary>
-internal sealed class TestChunkEncoder
+/// <remarks>
+/// The message type may be this kit's <see cref="RtmpMessageType"/> or a plugin's own enum of type ids (its
+/// underlying value is the type id byte).
+/// </remarks>
+public sealed class RtmpChunkEncoder
 {
     private readonly Dictionary<int, Previous> _previous = [];
 
+    /// <summary>Chunk size used for the payload (128 until the client says otherwise with Set Chunk Size).</summary>
     public int ChunkSize { get; set; } = 128;
 
+    /// <summary>Repeat the extended timestamp on fmt 3 continuation chunks (the specification's way; some encoders omit it).</summary>
     public bool ExtendedTimestampOnContinuation { get; set; } = true;
 
     /// <summary>Encodes one message into its chunks (each chunk a separate array, so tests can interleave them).</summary>
-    public List<byte[]> Encode(int csid, RtmpMessageType type, uint timestamp, int streamId, ReadOnlySpan<byte> payload, int? forceFmt = null)
+    /// <param name="csid">Chunk stream id (2..65599).</param>
+    /// <param name="type">Message type id.</param>
+    /// <param name="timestamp">Absolute timestamp (ms).</param>
+    /// <param name="streamId">Message stream id.</param>
+    /// <param name="payload">Message body.</param>
+    /// <param name="forceFmt">A less compressed header format than the fields allow (0..3).</param>
+    public List<byte[]> Encode<TType>(int csid, TType type, uint timestamp, int streamId, ReadOnlySpan<byte> payload, int? forceFmt = null)
+        where TType : struct, Enum
     {
+        byte typeId = Convert.ToByte(type, CultureInfo.InvariantCulture);
         _previous.TryGetValue(csid, out var prev);
         int fmt;
-        uint field;
         uint delta = unchecked(timestamp - (prev?.Timestamp ?? 0));
         if (prev is null || prev.StreamId != streamId)
         {
             fmt = 0;
         }
-        else if (prev.Type != type || prev.Length != payload.Length)
+        else if (prev.Type != typeId || prev.Length != payload.Length)
         {
             fmt = 1;
         }
@@ -50,7 +63,7 @@ internal sealed class TestChunkEncoder
             fmt = forced;
         }
 
-        field = fmt == 0 ? timestamp : delta;
+        uint field = fmt == 0 ? timestamp : delta;
         bool extended = fmt == 3 ? prev!.Extended : field >= 0xFFFFFF;
         uint extendedValue = fmt == 3 ? prev!.Delta : field;
 
@@ -65,7 +78,7 @@ internal sealed class TestChunkEncoder
         if (fmt <= 1)
         {
             WriteUInt24(header, (uint)payload.Length);
-            header.Add((byte)type);
+            header.Add(typeId);
         }
 
         if (fmt == 0)
@@ -97,16 +110,25 @@ internal sealed class TestChunkEncoder
         while (offset < payload.Length);
 
         uint newDelta = fmt == 0 ? timestamp : fmt == 3 ? prev!.Delta : delta;
-        _previous[csid] = new Previous(timestamp, newDelta, payload.Length, type, streamId, extended);
+        _previous[csid] = new Previous(timestamp, newDelta, payload.Length, typeId, streamId, extended);
         return chunks;
     }
 
-    public byte[] EncodeMessage(int csid, RtmpMessageType type, uint timestamp, int streamId, ReadOnlySpan<byte> payload, int? forceFmt = null) =>
+    /// <summary>Encodes one message into one array of all its chunks.</summary>
+    /// <param name="csid">Chunk stream id (2..65599).</param>
+    /// <param name="type">Message type id.</param>
+    /// <param name="timestamp">Absolute timestamp (ms).</param>
+    /// <param name="streamId">Message stream id.</param>
+    /// <param name="payload">Message body.</param>
+    /// <param name="forceFmt">A less compressed header format than the fields allow (0..3).</param>
+    public byte[] EncodeMessage<TType>(int csid, TType type, uint timestamp, int streamId, ReadOnlySpan<byte> payload, int? forceFmt = null)
+        where TType : struct, Enum =>
         [.. Encode(csid, type, timestamp, streamId, payload, forceFmt).SelectMany(c => c)];
 
     /// <summary>Forgets a chunk stream's state (after sending Abort, for example).</summary>
     public void Forget(int csid) => _previous.Remove(csid);
 
+    /// <summary>Appends a basic header (1, 2 or 3 bytes for the chunk stream id).</summary>
     public static void WriteBasicHeader(List<byte> output, int fmt, int csid)
     {
         if (csid < 64)
@@ -141,5 +163,5 @@ internal sealed class TestChunkEncoder
         output.Add((byte)value);
     }
 
-    private sealed record Previous(uint Timestamp, uint Delta, int Length, RtmpMessageType Type, int StreamId, bool Extended);
+    private sealed record Previous(uint Timestamp, uint Delta, int Length, byte Type, int StreamId, bool Extended);
 }

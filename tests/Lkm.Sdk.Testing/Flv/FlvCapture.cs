@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace Lkm.Interop.Tests.Support;
+namespace Lkm.Sdk.Testing.Flv;
 
-/// <summary>Raw players for tests: read HTTP-FLV / WS-FLV bytes for a while and keep them.</summary>
+/// <summary>Raw HTTP-FLV / WS-FLV players for tests: read a stream's bytes for a while and keep them, with no player logic in between.</summary>
 public static class FlvCapture
 {
     /// <summary>GETs an HTTP-FLV URL over a raw socket and returns the body bytes (chunked encoding removed) read within <paramref name="duration"/>.</summary>
@@ -35,7 +35,7 @@ public static class FlvCapture
         {
         }
 
-        return HttpResponse.Parse(raw.ToArray()).Body;
+        return RawHttpResponse.Parse(raw.ToArray()).Body;
     }
 
     /// <summary>Receives WS-FLV binary messages for <paramref name="duration"/>; returns them in order.</summary>
@@ -79,10 +79,14 @@ public static class FlvCapture
     }
 }
 
-/// <summary>Splits a raw HTTP/1.1 response into status, headers and de-chunked body (a cut-off last chunk is kept as far as it goes).</summary>
-public sealed record HttpResponse(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+/// <summary>A raw HTTP/1.1 response split into status, headers and de-chunked body (a cut-off last chunk is kept as far as it goes).</summary>
+/// <param name="Status">The status code.</param>
+/// <param name="Headers">The header fields (case-insensitive names).</param>
+/// <param name="Body">The body, chunked transfer encoding removed.</param>
+public sealed record RawHttpResponse(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
-    public static HttpResponse Parse(byte[] raw)
+    /// <summary>Parses the bytes read from a connection; asserts the header is complete.</summary>
+    public static RawHttpResponse Parse(byte[] raw)
     {
         int end = IndexOf(raw, "\r\n\r\n"u8, 0);
         Assert.True(end > 0, "no complete HTTP response header");
@@ -92,7 +96,7 @@ public sealed record HttpResponse(int Status, IReadOnlyDictionary<string, string
         int pos = end + 4;
         if (!headers.TryGetValue("Transfer-Encoding", out var te) || !te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
         {
-            return new HttpResponse(status, headers, raw[pos..]);
+            return new RawHttpResponse(status, headers, raw[pos..]);
         }
 
         var body = new MemoryStream();
@@ -116,7 +120,7 @@ public sealed record HttpResponse(int Status, IReadOnlyDictionary<string, string
             pos += size + 2;
         }
 
-        return new HttpResponse(status, headers, body.ToArray());
+        return new RawHttpResponse(status, headers, body.ToArray());
     }
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle, int start)

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Lkm.Sdk.Plugins;
+using Lkm.Sdk.Streaming;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Sdk.Testing;
+
+/// <summary>
+/// The slice of the host a plugin sees, for starting one plugin in a test: real TCP listeners (bind
+/// <c>127.0.0.1</c> port 0 for a free port), HTTP suffix handlers and trans stream factories recorded for the test
+/// to call, a dictionary config and a collecting logger.
+/// </summary>
+/// <remarks>
+/// HTTP suffixes are recorded, not served: a test that needs HTTP puts its own server (e.g. Kestrel on port 0) in
+/// front of <see cref="HttpSuffixes"/>, the way the host routes paths by suffix.
+/// </remarks>
+public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<Listener> _listeners = [];
+    private readonly ConcurrentDictionary<string, IPEndPoint> _endPoints = new(StringComparer.Ordinal);
+    private volatile IPEndPoint? _boundEndPoint;
+
+    /// <summary>A context over <paramref name="hub"/> with the plugin's config section <paramref name="section"/> holding <paramref name="config"/>.</summary>
+    public TestPluginContext(IStreamHub hub, IReadOnlyDictionary<string, object>? config = null, string section = "plugin")
+    {
+        Hub = hub;
+        Settings = new TestPluginConfig(config, section);
+    }
+
+    /// <summary>The config as given to the plugin, with the keys it read.</summary>
+    public TestPluginConfig Settings { get; }
+
+    /// <inheritdoc/>
+    public IPluginConfig Config => Settings;
+
+    /// <summary>Every line the plugin logged.</summary>
+    public TestLoggerFactory Logs { get; } = new();
+
+    /// <inheritdoc/>
+    public ILoggerFactory LoggerFactory => Logs;
+
+    /// <inheritdoc/>
+    public IStreamHub Hub { get; }
+
+    /// <inheritdoc/>
+    public CancellationToken ShuttingDown => _shutdown.Token;
+
+    /// <summary>Handlers the plugin mapped with <see cref="MapHttpSuffix"/>, by suffix (case-insensitive).</summary>
+    public ConcurrentDictionary<string, Func<HttpContext, string, Task>> HttpSuffixes { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Factories the plugin registered, in order.</summary>
+    public List<ITransStreamFactory> TransStreamFactories { get; } = [];
+
+    /// <summary>The end point the last <see cref="ListenTcp"/> bound (with the real port when port 0 was asked for).</summary>
+    public IPEndPoint? BoundEndPoint => _boundEndPoint;
+
+    /// <summary>Bound end points by listener name.</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> ListenerEndPoints => _endPoints;
+
+    /// <summary>Sockets handed to the plugin, in accept order.</summary>
+    public ConcurrentQueue<Socket> AcceptedSockets { get; } = new();
+
+    /// <summary>Connection handler tasks; each should end without throwing.</summary>
+    public ConcurrentQueue<Task> Connections { get; } = new();
+
+    /// <inheritdoc/>
+    public IAsyncDisposable ListenTcp(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(endPoint);
+            socket.Listen(64);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        _endPoints[name] = bound;
+        _boundEndPoint = bound;
+        var listener = new Listener(socket, this, onConnection);
+        lock (_listeners)
+        {
+            _listeners.Add(listener);
+        }
+
+        return listener;
+    }
+
+    /// <inheritdoc/>
+    public void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler)
+    {
+        if (!HttpSuffixes.TryAdd(pathSuffix, handler))
+        {
+            throw new InvalidOperationException($"HTTP suffix {pathSuffix} is mapped twice");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AddTransStreamFactory(ITransStreamFactory factory)
+    {
+        lock (TransStreamFactories)
+        {
+            TransStreamFactories.Add(factory);
+        }
+    }
+
+    /// <summary>The handler mapped for the suffix <paramref name="path"/> ends with, or null (as the host routes HTTP paths).</summary>
+    public Func<HttpContext, string, Task>? FindHttpHandler(string path) =>
+        HttpSuffixes.FirstOrDefault(pair => path.EndsWith(pair.Key, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Signals <see cref="ShuttingDown"/>, as the host does when it stops.</summary>
+    public void ShutDown() => _shutdown.Cancel();
+
+    /// <summary>Waits until every connection handler returned; rethrows what escaped one.</summary>
+    public async Task WhenConnectionsEndedAsync(TimeSpan timeout) => await Task.WhenAll(Connections).WaitAsync(timeout);
+
+    /// <summary>Signals shutdown, closes the listeners and waits (up to 5 s) for the connection handlers.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _shutdown.Cancel();
+        List<Listener> listeners;
+        lock (_listeners)
+        {
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(Connections).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _shutdown.Dispose();
+    }
+
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly Socket _socket;
+        private readonly Task _acceptLoop;
+
+        public Listener(Socket socket, TestPluginContext owner, Func<Socket, CancellationToken, Task> onConnection)
+        {
+            _socket = socket;
+            var shuttingDown = owner.ShuttingDown;
+            _acceptLoop = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    Socket accepted;
+                    try
+                    {
+                        accepted = await socket.AcceptAsync();
+                    }
+                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+
+                    owner.AcceptedSockets.Enqueue(accepted);
+                    owner.Connections.Enqueue(Task.Run(() => onConnection(accepted, shuttingDown)));
+                }
+            });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _socket.Dispose();
+            await _acceptLoop;
+        }
+    }
+}
