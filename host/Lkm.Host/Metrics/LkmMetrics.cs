@@ -35,6 +35,10 @@ public sealed class LkmMetrics
     private readonly Gauge _bitrateIn;
     private readonly Gauge _bitrateOut;
     private readonly Counter _dropped;
+    private readonly Counter _publishesAccepted;
+    private readonly Counter _playsAccepted;
+    private readonly Counter _faultedPlayers;
+    private readonly Gauge _liveHeap;
     private readonly Counter _hookCalls;
     private readonly Counter _hookFailures;
     private readonly Counter _hookTimeouts;
@@ -66,6 +70,10 @@ public sealed class LkmMetrics
         _bitrateIn = factory.CreateGauge("lkm_stream_bitrate_in_kbps", "Incoming bitrate of a stream in kbit/s.", stream);
         _bitrateOut = factory.CreateGauge("lkm_stream_bitrate_out_kbps", "Outgoing bitrate of a stream (all players) in kbit/s.", stream);
         _dropped = factory.CreateCounter("lkm_stream_dropped_players_total", "Players of a stream disconnected because they could not keep up.", stream);
+        _publishesAccepted = factory.CreateCounter("lkm_publishes_accepted_total", "Publishers accepted since the server started.");
+        _playsAccepted = factory.CreateCounter("lkm_plays_accepted_total", "Players accepted (attached or left waiting) since the server started.");
+        _faultedPlayers = factory.CreateCounter("lkm_player_faults_total", "Players that ended on an error in their own code (a bug, logged with its stack), since the server started.");
+        _liveHeap = factory.CreateGauge("lkm_gc_heap_live_bytes", "Managed heap right after the last full blocking GC, free space excluded (0 before the first): the live objects, the figure to watch for leaks.");
         _hookCalls = factory.CreateCounter("lkm_hook_calls_total", "Hook script calls.");
         _hookFailures = factory.CreateCounter("lkm_hook_failures_total", "Hook calls that threw or did not compile.");
         _hookTimeouts = factory.CreateCounter("lkm_hook_timeouts_total", "Hook calls that ran out of time.");
@@ -94,6 +102,12 @@ public sealed class LkmMetrics
         try
         {
             UpdateStreams(infos);
+            var engine = _services.Streams.Counters;
+            _publishesAccepted.IncTo(engine.PublishesAccepted);
+            _playsAccepted.IncTo(engine.PlaysAccepted);
+            _faultedPlayers.IncTo(engine.FaultedPlayers);
+            var fullGc = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+            _liveHeap.Set(fullGc.HeapSizeBytes - fullGc.FragmentedBytes);
             UpdateHooks(_services.Hooks);
             UpdatePlugins(plugins, infos);
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lkm.Host.Configuration;
 
 namespace Lkm.Host.Routing;
@@ -12,12 +11,10 @@ public sealed record RouteConfig(RoutePattern Match, StreamSettings Settings);
 /// </summary>
 public sealed class RouteTable
 {
-    private const int CacheLimit = 10_000;
     private readonly IReadOnlyList<RouteConfig> _routes;
     private readonly StreamSettings _defaults;
     private readonly StreamPolicy _defaultPolicy;
     private readonly StreamPolicy[] _routePolicies;
-    private readonly ConcurrentDictionary<string, StreamPolicy> _cache = new(StringComparer.Ordinal);
 
     public RouteTable(StreamSettings defaults, IReadOnlyList<RouteConfig> routes)
     {
@@ -42,29 +39,20 @@ public sealed class RouteTable
 
     public StreamPolicy Defaults => _defaultPolicy;
 
+    /// <summary>
+    /// The policy of a stream. Not cached per id: ids come from clients, so a cache keyed by them
+    /// would hold memory for streams long gone; a few compiled patterns are cheap to run.
+    /// </summary>
     public StreamPolicy Resolve(string streamId)
     {
-        if (_cache.TryGetValue(streamId, out var cached))
-        {
-            return cached;
-        }
-
-        var policy = _defaultPolicy;
         for (int i = 0; i < _routes.Count; i++)
         {
             if (_routes[i].Match.IsMatch(streamId))
             {
-                policy = _routePolicies[i];
-                break;
+                return _routePolicies[i];
             }
         }
 
-        if (_cache.Count >= CacheLimit)
-        {
-            _cache.Clear();
-        }
-
-        _cache[streamId] = policy;
-        return policy;
+        return _defaultPolicy;
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
             var entry = GetOrCreate(request.StreamId, policy);
             var publisher = new Publisher(entry.Source, ++_generation, request, p => OnPublisherGone(entry, p));
             entry.Publisher = publisher;
+            Counters.PublishAccepted();
             entry.Source.Post(new SourceEvent(SourceEventKind.PublisherAttached, publisher.Generation, publisher));
             return publisher;
         }
@@ -94,6 +95,7 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
             var entry = GetOrCreate(request.StreamId, policy);
             var state = new SinkState(sink, request);
             entry.Players++;
+            Counters.PlayAccepted();
             entry.Source.Post(new SourceEvent(SourceEventKind.SinkAdded, item: state));
             return new PlayHandle(state, s => OnPlayerGone(entry, s));
         }

@@ -5,7 +5,7 @@ using Microsoft.Diagnostics.NETCore.Client;
 
 namespace Lkm.Interop.Tests.Support;
 
-/// <summary>The host process's live managed heap (after a full GC it is made to run) and its resident memory.</summary>
+/// <summary>The host process's live managed heap (what a full GC it is made to run keeps) and its resident memory.</summary>
 public static class HostMemory
 {
     // The runtime's GCHeapCollect keyword: enabling it makes the runtime run a blocking, full GC (what dotnet-gcdump uses).
@@ -20,9 +20,20 @@ public static class HostMemory
     /// <summary>Makes the host collect fully, then reads its heap (from /metrics) and RSS.</summary>
     public static async Task<Reading> ReadAsync(HostProcess host, HttpClient http)
     {
+        double fullGcs = (await MetricsAsync(host, http)).Value("dotnet_collection_count_total", ("generation", "2")) ?? 0;
+        // Twice, like GC.Collect(); WaitForPendingFinalizers(); GC.Collect(): objects that had a finalizer
+        // to run (sockets, timers) are only freed by the second one.
         await InduceFullGcAsync(host.ProcessId);
-        long heap = await HeapAsync(host, http);
-        return new Reading(heap, host.RssBytes);
+        await InduceFullGcAsync(host.ProcessId);
+        var metrics = await MetricsAsync(host, http);
+        double fullGcsAfter = metrics.Value("dotnet_collection_count_total", ("generation", "2")) ?? 0;
+        if (fullGcsAfter <= fullGcs)
+        {
+            throw new InvalidOperationException($"the host ran no full GC when asked ({fullGcs} before, {fullGcsAfter} after)");
+        }
+
+        double heap = metrics.Value("lkm_gc_heap_live_bytes") ?? throw new InvalidOperationException("no lkm_gc_heap_live_bytes in /metrics");
+        return new Reading((long)heap, host.RssBytes);
     }
 
     private static async Task InduceFullGcAsync(int pid)
@@ -38,10 +49,6 @@ public static class HostMemory
         await drain.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    private static async Task<long> HeapAsync(HostProcess host, HttpClient http)
-    {
-        string text = await http.GetStringAsync($"http://127.0.0.1:{host.HttpPort}/metrics");
-        double heap = PrometheusText.Parse(text).Value("dotnet_total_memory_bytes") ?? throw new InvalidOperationException("no dotnet_total_memory_bytes in /metrics");
-        return (long)heap;
-    }
+    private static async Task<PrometheusText> MetricsAsync(HostProcess host, HttpClient http) =>
+        PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{host.HttpPort}/metrics"));
 }
