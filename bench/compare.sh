@@ -10,6 +10,8 @@
 # and ends by itself (bounded players and duration).
 # Environment: LKM_BENCH_CACHE (source file, npm install; default ~/.cache/lkm-bench), LKM_BENCH_HTTP_PORT,
 # LKM_BENCH_RTMP_PORT, LKM_BENCH_CONFIGURATION (default Release), LKM_BENCH_SKIP_BUILD=1, PUBLISHER=ffmpeg,
+# LKM_BENCH_REPO (the checkout whose LKM.NET is measured, e.g. a worktree of an older commit for a before/after;
+# default this one), LKM_BENCH_PEERS (default "nginx nms"; "none" measures LKM.NET alone),
 # READ_INTERVAL=ms (play --read-interval, the same for every server; default 0 = players read as data arrives).
 set -euo pipefail
 
@@ -33,6 +35,9 @@ case "$PROTOCOL" in rtmp|flv) ;; *) echo "--protocol must be rtmp or flv" >&2; e
 case "$PLAYERS$DURATION" in *[!0-9]*) echo "--players and --duration must be whole numbers" >&2; exit 2 ;; esac
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LKM_REPO="$(cd "${LKM_BENCH_REPO:-$REPO}" && pwd)"
+PEERS="${LKM_BENCH_PEERS:-nginx nms}"
+wants() { case " $PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 CACHE="${LKM_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkm-bench}"
 WORK="$(mktemp -d /tmp/lkm-compare.XXXXXX)"
 OUT="${OUT:-$(mktemp -d /tmp/lkm-compare-results.XXXXXX)}"
@@ -117,7 +122,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CONFIGURATION="${LKM_BENCH_CONFIGURATION:-Release}"
 if [ "${LKM_BENCH_SKIP_BUILD:-0}" != 1 ]; then
     log "building LKM.NET and Lkm.Bench ($CONFIGURATION)"
-    dotnet build -c "$CONFIGURATION" "$REPO/host/Lkm.Host/Lkm.Host.csproj" -nologo -v q
+    dotnet build -c "$CONFIGURATION" "$LKM_REPO/host/Lkm.Host/Lkm.Host.csproj" -nologo -v q
     dotnet build -c "$CONFIGURATION" "$REPO/tools/Lkm.Bench/Lkm.Bench.csproj" -nologo -v q
 fi
 BENCH=(dotnet "$REPO/tools/Lkm.Bench/bin/$CONFIGURATION/net10.0/Lkm.Bench.dll")
@@ -172,8 +177,8 @@ run_scenario() { # name server-pid publish-url play-url
 RAN=()
 
 # ---------------------------------------------------------------- LKM.NET
-log "LKM.NET"
-dotnet "$REPO/host/Lkm.Host/bin/$CONFIGURATION/net10.0/Lkm.Host.dll" --config "$REPO/lkm.yaml" \
+log "LKM.NET ($LKM_REPO, $(git -C "$LKM_REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+dotnet "$LKM_REPO/host/Lkm.Host/bin/$CONFIGURATION/net10.0/Lkm.Host.dll" --config "$LKM_REPO/lkm.yaml" \
     --set server.http="$HTTP_PORT" --set server.listen=127.0.0.1 --set plugins.rtmp.port="$RTMP_PORT" >"$WORK/lkm.log" 2>&1 &
 LKM_PID=$!
 PIDS+=("$LKM_PID")
@@ -194,7 +199,9 @@ stop_pid "$LKM_PID"
 # ---------------------------------------------------------------- nginx + RTMP module
 log "nginx with libnginx-mod-rtmp"
 NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
-if [ "$PROTOCOL" != rtmp ]; then
+if ! wants nginx; then
+    echo "skipped: not in LKM_BENCH_PEERS" >&2
+elif [ "$PROTOCOL" != rtmp ]; then
     echo "skipped: Debian's libnginx-mod-rtmp serves RTMP only (HTTP-FLV needs nginx-http-flv-module, not packaged)" >&2
 else
     if [ ! -f "$NGINX_MODULE" ] || ! command -v nginx >/dev/null; then
@@ -248,13 +255,15 @@ fi
 log "Node-Media-Server v$NMS_MAJOR"
 NMS_DIR="$CACHE/node-media-server"
 NMS_APP="$NMS_DIR/node_modules/node-media-server/bin/app.js"
-if command -v node >/dev/null && command -v npm >/dev/null; then
+if wants nms && command -v node >/dev/null && command -v npm >/dev/null; then
     if [ ! -f "$NMS_APP" ]; then
         echo "installing node-media-server@$NMS_MAJOR into $NMS_DIR with npm" >&2
         npm install --prefix "$NMS_DIR" "node-media-server@$NMS_MAJOR" --no-audit --no-fund --loglevel=error >&2 || true
     fi
 fi
-if [ -f "$NMS_APP" ] && [ "$(node -p "require('$NMS_DIR/node_modules/node-media-server/package.json').version.split('.')[0]")" = "$NMS_MAJOR" ]; then
+if ! wants nms; then
+    echo "skipped: not in LKM_BENCH_PEERS" >&2
+elif [ -f "$NMS_APP" ] && [ "$(node -p "require('$NMS_DIR/node_modules/node-media-server/package.json').version.split('.')[0]")" = "$NMS_MAJOR" ]; then
     NMS="$WORK/nms"
     mkdir -p "$NMS"
     # v4 config (bin/config.json shape): no webadmin, no recording, RTMP and HTTP/WS-FLV on 127.0.0.1.
