@@ -9,16 +9,41 @@ public static class ConfigLoader
 {
     public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
     {
+        var errors = new ConfigErrors();
+        var config = Load(path, overrides, errors);
+        errors.ThrowIfAny();
+        return config;
+    }
+
+    /// <summary>
+    /// Reads the file, gathering bad values in <paramref name="errors"/> (each reads as its default) and leaving
+    /// them open, so the plugins' sections can join them before anything is reported. A file that is missing or
+    /// is not YAML throws at once.
+    /// </summary>
+    public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides, ConfigErrors errors)
+    {
+        // Relative to the current directory, which `dotnet run --project` keeps (it does not move to the project folder).
         string fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new ConfigException(path, 0, 0, "config file not found");
+            throw new ConfigException(fullPath, 0, 0,
+                $"config file not found (a relative --config is resolved against the current directory, {Environment.CurrentDirectory}; "
+                + "`dotnet run --project host/Lkm.Host` keeps the directory it was run from)");
         }
 
-        return Parse(File.ReadAllText(fullPath), fullPath, overrides);
+        return Parse(File.ReadAllText(fullPath), fullPath, overrides, errors);
     }
 
     public static LkmConfig Parse(string yaml, string fileName, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
+    {
+        var errors = new ConfigErrors();
+        var config = Parse(yaml, fileName, overrides, errors);
+        errors.ThrowIfAny();
+        return config;
+    }
+
+    /// <summary>Parses <paramref name="yaml"/>, gathering bad values in <paramref name="errors"/> without throwing them.</summary>
+    public static LkmConfig Parse(string yaml, string fileName, IReadOnlyList<KeyValuePair<string, string>>? overrides, ConfigErrors errors)
     {
         var stream = new YamlStream();
         try
@@ -43,7 +68,6 @@ public static class ConfigLoader
         };
 
         var origins = ConfigOverrides.Apply(rootNode, overrides);
-        var errors = new ConfigErrors();
         var root = new YamlSection(fileName, "", rootNode, origins, errors);
         var server = root.Section("server");
         var log = root.Section("log");
@@ -86,14 +110,17 @@ public static class ConfigLoader
             },
         };
 
+        // A refused value reads as its default, like a bad value of the typed reads, so the config is usable until the errors are reported.
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
         {
-            server.Report(server.Error(ConfigKeys.Server.Listen.Name, $"'server.listen' must be an IP address, not '{config.Server.Listen}'"));
+            server.Refuse(ConfigKeys.Server.Listen.Name, "must be an IP address");
+            config = config with { Server = config.Server with { Listen = ConfigKeys.Server.Listen.Default } };
         }
 
         if (config.Api.Listen.Length > 0 && (!System.Net.IPEndPoint.TryParse(config.Api.Listen, out var apiEndPoint) || apiEndPoint.Port == 0))
         {
-            api.Report(api.Error(ConfigKeys.Api.Listen.Name, $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'"));
+            api.Refuse(ConfigKeys.Api.Listen.Name, "must be address:port (e.g. 127.0.0.1:8081) or empty");
+            config = config with { Api = config.Api with { Listen = ConfigKeys.Api.Listen.Default } };
         }
 
         server.EnsureNoUnknownKeys();
@@ -103,7 +130,6 @@ public static class ConfigLoader
         defaults.EnsureNoUnknownKeys();
         hooks.EnsureNoUnknownKeys();
         root.EnsureNoUnknownKeys();
-        errors.ThrowIfAny();
         return config;
     }
 
