@@ -22,13 +22,10 @@ public static class ConfigLoader
     /// </summary>
     public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides, ConfigErrors errors)
     {
-        // Relative to the current directory, which `dotnet run --project` keeps (it does not move to the project folder).
         string fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new ConfigException(fullPath, 0, 0,
-                $"config file not found (a relative --config is resolved against the current directory, {Environment.CurrentDirectory}; "
-                + "`dotnet run --project host/Lkm.Host` keeps the directory it was run from)");
+            throw NotFound(path, fullPath, Environment.CurrentDirectory);
         }
 
         return Parse(File.ReadAllText(fullPath), fullPath, overrides, errors);
@@ -181,6 +178,24 @@ public static class ConfigLoader
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The file is missing: the full path tried, and for a relative path where it was resolved. The Web SDK's
+    /// <c>dotnet run</c> runs the host in its project folder (not the caller's), which surprises a relative --config.
+    /// </summary>
+    internal static ConfigException NotFound(string path, string fullPath, string currentDirectory)
+    {
+        string why = "";
+        if (!Path.IsPathRooted(path))
+        {
+            why = $" (a relative --config is resolved against the current directory, {currentDirectory}";
+            why += File.Exists(Path.Combine(currentDirectory, "Lkm.Host.csproj"))
+                ? $"; `dotnet run --project host/Lkm.Host` runs in the project folder, not the one it was started from: give a full path, e.g. --config \"$PWD/{path}\")"
+                : ")";
+        }
+
+        return new ConfigException(fullPath, 0, 0, "config file not found" + why);
     }
 
     /// <summary>A path written in lkm.yaml, made full relative to the file's folder; "" stays "" (none).</summary>
