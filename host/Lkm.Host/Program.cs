@@ -25,7 +25,7 @@ if (commandLine.PrintReference)
     return 0;
 }
 
-string configPath = Path.GetFullPath(commandLine.ResolveConfigPath());
+string configPath = commandLine.ResolveConfigPath();
 try
 {
     // Host sections, --set and (in RunAsync, before anything starts) every plugin's section: all errors reported together.
@@ -35,7 +35,7 @@ try
 }
 catch (ConfigException ex)
 {
-    Console.Error.WriteLine($"{configPath}: {ex.Errors.Count} {(ex.Errors.Count == 1 ? "error" : "errors")}");
+    Console.Error.WriteLine($"{Path.GetFullPath(configPath)}: {ex.Errors.Count} {(ex.Errors.Count == 1 ? "error" : "errors")}");
     foreach (var error in ex.Errors)
     {
         Console.Error.WriteLine($"  {error.Message}");
