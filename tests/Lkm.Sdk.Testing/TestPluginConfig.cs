@@ -103,13 +103,13 @@ public sealed class TestPluginConfig : IPluginConfig
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
         {
-            _errors.Enqueue($"'{Path}.{key}' must be {kind}{range}, not '{given}'");
+            _errors.Enqueue($"'{Path}.{key}' must be {kind}{range}, not '{Written(given)}'");
             return defaultValue;
         }
 
         if (!inRange(value))
         {
-            _errors.Enqueue($"'{Path}.{key}' must be {kind}{range}, not '{given}'");
+            _errors.Enqueue($"'{Path}.{key}' must be {kind}{range}, not '{Written(given)}'");
             return defaultValue;
         }
 
@@ -118,9 +118,19 @@ public sealed class TestPluginConfig : IPluginConfig
 
     private static string Range(object? lo, object? hi) => (lo, hi) switch
     {
-        (not null, not null) => FormattableString.Invariant($" between {lo} and {hi}"),
-        (not null, null) => FormattableString.Invariant($" of at least {lo}"),
-        (null, not null) => FormattableString.Invariant($" of at most {hi}"),
+        (not null, not null) => $" between {Written(lo)} and {Written(hi)}",
+        (not null, null) => $" of at least {Written(lo)}",
+        (null, not null) => $" of at most {Written(hi)}",
         _ => "",
+    };
+
+    /// <summary>A value as lkm.yaml writes it (durations with a unit: <c>0</c>, <c>350ms</c>, <c>10s</c>).</summary>
+    private static string Written(object? value) => value switch
+    {
+        TimeSpan { Ticks: 0 } => "0",
+        TimeSpan t when t.Ticks % TimeSpan.TicksPerSecond == 0 => FormattableString.Invariant($"{(long)t.TotalSeconds}s"),
+        TimeSpan t => FormattableString.Invariant($"{t.TotalMilliseconds}ms"),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "",
     };
 }
