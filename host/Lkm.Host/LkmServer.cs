@@ -4,6 +4,7 @@ using Lkm.Host.Composition;
 using Lkm.Host.Configuration;
 using Lkm.Host.Logging;
 using Lkm.Host.Networking;
+using Lkm.Host.Plugins;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public static partial class LkmServer
         ApiPipeline.Use(app, app.Services.GetRequiredService<ApiServices>(), app.Services.GetRequiredService<HttpSuffixRouter>(), loggerFactory);
 
         // The configure step: every plugin reads its section; nothing has started or bound yet.
-        app.Services.GetRequiredService<Plugins.PluginCatalog>().Configure(configErrors);
+        app.Services.GetRequiredService<PluginCatalog>().Configure(configErrors);
         configErrors.ThrowIfAny();
         try
         {
