@@ -4,6 +4,7 @@ using Lkm.Host.Composition;
 using Lkm.Host.Configuration;
 using Lkm.Host.Logging;
 using Lkm.Host.Networking;
+using Lkm.Host.Plugins;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,11 @@ namespace Lkm.Host;
 /// <summary>Builds the host (services in <see cref="LkmServiceCollectionExtensions"/>, the HTTP pipeline in <see cref="ApiPipeline"/>) and runs it until stopped.</summary>
 public static partial class LkmServer
 {
-    public static async Task<int> RunAsync(LkmConfig config, IReadOnlyList<KeyValuePair<string, string>> overrides, CancellationToken stop = default)
+    /// <param name="configErrors">
+    /// The errors of the host's sections and <c>--set</c>, still open: the plugins' sections join them, and all are
+    /// thrown as one <see cref="ConfigException"/> before anything starts or binds.
+    /// </param>
+    public static async Task<int> RunAsync(LkmConfig config, IReadOnlyList<KeyValuePair<string, string>> overrides, ConfigErrors configErrors, CancellationToken stop = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         LoggingSetup.Configure(builder.Logging, config.Log, AppContext.BaseDirectory);
@@ -38,6 +43,10 @@ public static partial class LkmServer
 
         // Media routes, the API, /metrics and the console.
         ApiPipeline.Use(app, app.Services.GetRequiredService<ApiServices>(), app.Services.GetRequiredService<HttpSuffixRouter>(), loggerFactory);
+
+        // The configure step: every plugin reads its section; nothing has started or bound yet.
+        app.Services.GetRequiredService<PluginCatalog>().Configure(configErrors);
+        configErrors.ThrowIfAny();
         try
         {
             await app.StartAsync(stop).ConfigureAwait(false);

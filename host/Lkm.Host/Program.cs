@@ -25,19 +25,21 @@ if (commandLine.PrintReference)
     return 0;
 }
 
-LkmConfig config;
+string configPath = commandLine.ResolveConfigPath();
 try
 {
-    config = ConfigLoader.Load(commandLine.ResolveConfigPath(), commandLine.Overrides);
+    // Host sections, --set and (in RunAsync, before anything starts) every plugin's section: all errors reported together.
+    var errors = new ConfigErrors();
+    var config = ConfigLoader.Load(configPath, commandLine.Overrides, errors);
+    return await LkmServer.RunAsync(config, commandLine.Overrides, errors);
 }
 catch (ConfigException ex)
 {
+    Console.Error.WriteLine($"{Path.GetFullPath(configPath)}: {ex.Errors.Count} {(ex.Errors.Count == 1 ? "error" : "errors")}");
     foreach (var error in ex.Errors)
     {
-        Console.Error.WriteLine($"config error: {error.Message}");
+        Console.Error.WriteLine($"  {error.Message}");
     }
 
     return 2;
 }
-
-return await LkmServer.RunAsync(config, commandLine.Overrides);

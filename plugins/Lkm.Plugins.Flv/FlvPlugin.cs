@@ -10,13 +10,16 @@ namespace Lkm.Plugins.Flv;
 public sealed class FlvPlugin : IProtocolPlugin
 {
     private FlvPlayHandler? _handler;
+    private FlvPluginOptions? _options;
 
     public string Name => "flv";
+
+    public void Configure(IPluginConfig config) => _options = FlvPluginOptions.From(config);
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var options = FlvPluginOptions.From(context.Config);
+        var options = _options ?? throw new InvalidOperationException("The host configures a plugin before it starts it.");
         var logger = context.LoggerFactory.CreateLogger("Lkm.Plugins.Flv");
         _handler = new FlvPlayHandler(context, options, logger);
         context.AddTransStreamFactory(new FlvTransStreamFactory());

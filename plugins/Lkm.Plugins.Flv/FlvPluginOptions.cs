@@ -16,9 +16,9 @@ internal sealed record FlvPluginOptions
 
     public static FlvPluginOptions From(IPluginConfig config) => new()
     {
-        Cors = config.Get("cors", Default.Cors),
+        Cors = config.GetBool("cors", Default.Cors),
 
         // An empty or unprintable origin would make a broken header: the default applies instead.
-        AllowOrigin = config.Get("allow_origin", Default.AllowOrigin) is { Length: > 0 } origin && !origin.Any(char.IsControl) ? origin.Trim() : Default.AllowOrigin,
+        AllowOrigin = config.GetString("allow_origin", Default.AllowOrigin) is { Length: > 0 } origin && !origin.Any(char.IsControl) ? origin.Trim() : Default.AllowOrigin,
     };
 }

@@ -13,20 +13,22 @@ namespace Lkm.Plugins.Rtmp;
 public sealed partial class RtmpPlugin : IProtocolPlugin
 {
     private IPluginContext? _context;
-    private RtmpOptions _options = RtmpOptions.Default;
+    private RtmpOptions? _options;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private IAsyncDisposable? _listener;
 
     public string Name => "rtmp";
 
+    public void Configure(IPluginConfig config) => _options = RtmpOptions.FromConfig(config);
+
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
+        var options = _options ?? throw new InvalidOperationException("The host configures a plugin before it starts it.");
         _context = context;
-        _options = RtmpOptions.FromConfig(context.Config);
         _logger = context.LoggerFactory.CreateLogger("Lkm.Plugins.Rtmp");
-        context.AddTransStreamFactory(new RtmpTransStreamFactory(_options.ChunkSize));
-        _listener = context.ListenTcp("rtmp", _options.EndPoint, OnConnectionAsync);
-        Log.Listening(_logger, _options.EndPoint.ToString());
+        context.AddTransStreamFactory(new RtmpTransStreamFactory(options.ChunkSize));
+        _listener = context.ListenTcp("rtmp", options.EndPoint, OnConnectionAsync);
+        Log.Listening(_logger, options.EndPoint.ToString());
         return Task.CompletedTask;
     }
 
@@ -43,8 +45,12 @@ public sealed partial class RtmpPlugin : IProtocolPlugin
 
     private Task OnConnectionAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var context = _context ?? throw new InvalidOperationException("The RTMP plugin is not started.");
-        return new RtmpConnection(socket, context, _options, _logger, cancellationToken).RunAsync();
+        if (_context is not { } context || _options is not { } options)
+        {
+            throw new InvalidOperationException("The RTMP plugin is not started.");
+        }
+
+        return new RtmpConnection(socket, context, options, _logger, cancellationToken).RunAsync();
     }
 
     private static partial class Log

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Lkm.Sdk.Plugins;
+using Lkm.Sdk.Testing;
 using Lkm.Testing;
 
 namespace Lkm.Plugins.Flv.Tests;
@@ -14,21 +14,22 @@ public sealed partial class FlvPluginOptionsReferenceTests
     [Fact]
     public void Reading_an_empty_section_gives_the_defaults()
     {
-        var read = new RecordingConfig();
+        var read = new TestPluginConfig();
         Assert.Equal(FlvPluginOptions.Default, FlvPluginOptions.From(read));
-        Assert.NotEmpty(read.Keys);
+        Assert.NotEmpty(read.DefaultsRead);
+        Assert.Empty(read.Errors);
     }
 
     [Fact]
     public void Readme_and_shipped_config_state_every_key_with_its_default()
     {
-        var read = new RecordingConfig();
+        var read = new TestPluginConfig();
         FlvPluginOptions.From(read);
 
         string readme = File.ReadAllText(RepoPaths.File("README.md"));
         var rows = ReadmeRow().Matches(readme).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
         var yaml = ShippedSection(File.ReadAllLines(RepoPaths.ShippedConfig), "flv");
-        foreach (var (key, value) in read.Keys)
+        foreach (var (key, value) in read.DefaultsRead.ToDictionary(d => d.Key, d => AsWritten(d.Value)))
         {
             Assert.True(rows.TryGetValue(key, out var documented), $"README.md has no row for 'plugins.flv.{key}'");
             Assert.Equal(value, documented);
@@ -36,7 +37,7 @@ public sealed partial class FlvPluginOptionsReferenceTests
             Assert.True(shipped is null || shipped == value, $"lkm.yaml gives plugins.flv.{key} as '{shipped}', but its default is '{value}'");
         }
 
-        Assert.Equal(read.Keys.Keys.Order(), rows.Keys.Order());
+        Assert.Equal(read.DefaultsRead.Keys.Order(), rows.Keys.Order());
     }
 
     /// <summary>The keys of <c>plugins.&lt;name&gt;</c> in lkm.yaml (value null when commented out).</summary>
@@ -61,26 +62,13 @@ public sealed partial class FlvPluginOptionsReferenceTests
     [GeneratedRegex(@"^    (#\s*)?([a-z_]+):\s*(""[^""]*""|[^#\s]*)")]
     private static partial Regex YamlKey();
 
-    /// <summary>An empty section that remembers each key read and its default, written as lkm.yaml writes it.</summary>
-    private sealed class RecordingConfig : IPluginConfig
+    /// <summary>A default as lkm.yaml writes it.</summary>
+    private static string AsWritten(object? value) => value switch
     {
-        public Dictionary<string, string> Keys { get; } = [];
-
-        public T Get<T>(string key, T defaultValue)
-        {
-            Keys[key] = defaultValue switch
-            {
-                TimeSpan t when t.TotalMilliseconds % 1000 == 0 => $"{t.TotalSeconds}s",
-                TimeSpan t => $"{t.TotalMilliseconds}ms",
-                bool b => b ? "true" : "false",
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                var other => other?.ToString() ?? "",
-            };
-            return defaultValue;
-        }
-
-        public IReadOnlyList<string> GetList(string key) => [];
-
-        public Exception Error(string key, string message) => new InvalidOperationException($"{key} {message}");
-    }
+        TimeSpan t when t.TotalMilliseconds % 1000 == 0 => $"{t.TotalSeconds}s",
+        TimeSpan t => $"{t.TotalMilliseconds}ms",
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        var other => other?.ToString() ?? "",
+    };
 }

@@ -112,6 +112,18 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="plugin"/> as the host does: <see cref="IProtocolPlugin.Configure"/> with <see cref="Config"/>,
+    /// refused (see <see cref="TestPluginConfig.ThrowIfErrors"/>) when the section has errors, then <see cref="IProtocolPlugin.StartAsync"/>.
+    /// </summary>
+    public async Task StartAsync(IProtocolPlugin plugin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        plugin.Configure(Settings);
+        Settings.ThrowIfErrors();
+        await plugin.StartAsync(this, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The handler mapped for the suffix <paramref name="path"/> ends with, or null (as the host routes HTTP paths).</summary>
     public Func<HttpContext, string, Task>? FindHttpHandler(string path) =>
         HttpSuffixes.FirstOrDefault(pair => path.EndsWith(pair.Key, StringComparison.OrdinalIgnoreCase)).Value;

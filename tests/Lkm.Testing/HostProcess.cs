@@ -117,10 +117,17 @@ public sealed class HostProcess : IAsyncDisposable
         return psi;
     }
 
-    /// <summary>Runs the host with a config that should make it refuse to start; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout)
+    /// <summary>Runs the host with a config (and <c>--set</c> <paramref name="settings"/>) that should make it refuse to start; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout, params string[] settings)
     {
-        using var process = Process.Start(HostStartInfo(configPath))!;
+        var psi = HostStartInfo(configPath);
+        foreach (var setting in settings)
+        {
+            psi.ArgumentList.Add("--set");
+            psi.ArgumentList.Add(setting);
+        }
+
+        using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try

@@ -1,9 +1,9 @@
 namespace Lkm.Host.Configuration;
 
 /// <summary>
-/// The errors of one load, gathered so a user fixes every bad key in one go instead of one per start.
-/// Once the load is over (<see cref="ThrowIfAny"/>), a new error throws at once: plugins read their
-/// sections later, when there is nothing left to gather for.
+/// The errors of one start-up, gathered so a user fixes every bad key in one go instead of one per start:
+/// the host's sections and <c>--set</c> (the loader), then every plugin's section (its configure step).
+/// Once reported (<see cref="ThrowIfAny"/>), a new error throws at once: nothing is left to gather for.
 /// </summary>
 public sealed class ConfigErrors
 {

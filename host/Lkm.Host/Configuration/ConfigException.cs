@@ -5,8 +5,9 @@ public sealed class ConfigException : Exception
 {
     private readonly IReadOnlyList<ConfigException>? _errors;
 
+    /// <param name="line">1-based; 0 = no position (e.g. the file is missing), and none is printed.</param>
     public ConfigException(string file, long line, long column, string message)
-        : base($"{file}:{line}:{column}: {message}")
+        : base(line > 0 ? $"{file}:{line}:{column}: {message}" : $"{file}: {message}")
     {
         File = file;
         Line = line;

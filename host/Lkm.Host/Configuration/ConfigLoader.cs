@@ -9,16 +9,38 @@ public static class ConfigLoader
 {
     public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
     {
+        var errors = new ConfigErrors();
+        var config = Load(path, overrides, errors);
+        errors.ThrowIfAny();
+        return config;
+    }
+
+    /// <summary>
+    /// Reads the file, gathering bad values in <paramref name="errors"/> (each reads as its default) and leaving
+    /// them open, so the plugins' sections can join them before anything is reported. A file that is missing or
+    /// is not YAML throws at once.
+    /// </summary>
+    public static LkmConfig Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides, ConfigErrors errors)
+    {
         string fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new ConfigException(path, 0, 0, "config file not found");
+            throw NotFound(path, fullPath, Environment.CurrentDirectory);
         }
 
-        return Parse(File.ReadAllText(fullPath), fullPath, overrides);
+        return Parse(File.ReadAllText(fullPath), fullPath, overrides, errors);
     }
 
     public static LkmConfig Parse(string yaml, string fileName, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
+    {
+        var errors = new ConfigErrors();
+        var config = Parse(yaml, fileName, overrides, errors);
+        errors.ThrowIfAny();
+        return config;
+    }
+
+    /// <summary>Parses <paramref name="yaml"/>, gathering bad values in <paramref name="errors"/> without throwing them.</summary>
+    public static LkmConfig Parse(string yaml, string fileName, IReadOnlyList<KeyValuePair<string, string>>? overrides, ConfigErrors errors)
     {
         var stream = new YamlStream();
         try
@@ -43,7 +65,6 @@ public static class ConfigLoader
         };
 
         var origins = ConfigOverrides.Apply(rootNode, overrides);
-        var errors = new ConfigErrors();
         var root = new YamlSection(fileName, "", rootNode, origins, errors);
         var server = root.Section("server");
         var log = root.Section("log");
@@ -86,14 +107,17 @@ public static class ConfigLoader
             },
         };
 
+        // A refused value reads as its default, like a bad value of the typed reads, so the config is usable until the errors are reported.
         if (!System.Net.IPAddress.TryParse(config.Server.Listen, out _))
         {
-            server.Report(server.Error(ConfigKeys.Server.Listen.Name, $"'server.listen' must be an IP address, not '{config.Server.Listen}'"));
+            server.Refuse(ConfigKeys.Server.Listen.Name, "must be an IP address");
+            config = config with { Server = config.Server with { Listen = ConfigKeys.Server.Listen.Default } };
         }
 
         if (config.Api.Listen.Length > 0 && (!System.Net.IPEndPoint.TryParse(config.Api.Listen, out var apiEndPoint) || apiEndPoint.Port == 0))
         {
-            api.Report(api.Error(ConfigKeys.Api.Listen.Name, $"'api.listen' must be address:port (e.g. 127.0.0.1:8081) or empty, not '{config.Api.Listen}'"));
+            api.Refuse(ConfigKeys.Api.Listen.Name, "must be address:port (e.g. 127.0.0.1:8081) or empty");
+            config = config with { Api = config.Api with { Listen = ConfigKeys.Api.Listen.Default } };
         }
 
         server.EnsureNoUnknownKeys();
@@ -103,7 +127,6 @@ public static class ConfigLoader
         defaults.EnsureNoUnknownKeys();
         hooks.EnsureNoUnknownKeys();
         root.EnsureNoUnknownKeys();
-        errors.ThrowIfAny();
         return config;
     }
 
@@ -155,6 +178,24 @@ public static class ConfigLoader
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The file is missing: the full path tried, and for a relative path where it was resolved. The Web SDK's
+    /// <c>dotnet run</c> runs the host in its project folder (not the caller's), which surprises a relative --config.
+    /// </summary>
+    internal static ConfigException NotFound(string path, string fullPath, string currentDirectory)
+    {
+        string why = "";
+        if (!Path.IsPathRooted(path))
+        {
+            why = $" (a relative --config is resolved against the current directory, {currentDirectory}";
+            why += File.Exists(Path.Combine(currentDirectory, "Lkm.Host.csproj"))
+                ? $"; `dotnet run --project host/Lkm.Host` runs in the project folder, not the one it was started from: give a full path, e.g. --config \"$PWD/{path}\")"
+                : ")";
+        }
+
+        return new ConfigException(fullPath, 0, 0, "config file not found" + why);
     }
 
     /// <summary>A path written in lkm.yaml, made full relative to the file's folder; "" stays "" (none).</summary>

@@ -89,7 +89,8 @@ public sealed class YamlSection
 
         if (!int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
         {
-            return Fail(Error(s, $"'{KeyPath(key)}' must be an integer between {min} and {max}, not '{s.Value}'"), defaultValue);
+            string range = Range(min > int.MinValue ? Invariant(min) : null, max < int.MaxValue ? Invariant(max) : null);
+            return Fail(Error(s, $"'{KeyPath(key)}' must be an integer{range}, not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -125,7 +126,7 @@ public sealed class YamlSection
         };
     }
 
-    public TimeSpan GetDuration(string key, TimeSpan defaultValue)
+    public TimeSpan GetDuration(string key, TimeSpan defaultValue, TimeSpan? min = null, TimeSpan? max = null)
     {
         if (Scalar(key) is not { } s)
         {
@@ -137,10 +138,16 @@ public sealed class YamlSection
             return Fail(Error(s, $"'{KeyPath(key)}' must be a duration with a unit (e.g. 350ms, 10s, 5m), not '{s.Value}'"), defaultValue);
         }
 
+        if (value < min || value > max)
+        {
+            string range = Range(min is { } lo ? ConfigValues.FormatDuration(lo) : null, max is { } hi ? ConfigValues.FormatDuration(hi) : null);
+            return Fail(Error(s, $"'{KeyPath(key)}' must be a duration{range}, not '{s.Value}'"), defaultValue);
+        }
+
         return value;
     }
 
-    public long GetSize(string key, long defaultValue)
+    public long GetSize(string key, long defaultValue, long min = 0, long max = long.MaxValue)
     {
         if (Scalar(key) is not { } s)
         {
@@ -150,6 +157,12 @@ public sealed class YamlSection
         if (!ConfigValues.TryParseSize(s.Value ?? "", out long value))
         {
             return Fail(Error(s, $"'{KeyPath(key)}' must be a size (e.g. 512KB, 16MB), not '{s.Value}'"), defaultValue);
+        }
+
+        if (value < min || value > max)
+        {
+            string range = Range(min > 0 ? ConfigValues.FormatSize(min) : null, max < long.MaxValue ? ConfigValues.FormatSize(max) : null);
+            return Fail(Error(s, $"'{KeyPath(key)}' must be a size{range}, not '{s.Value}'"), defaultValue);
         }
 
         return value;
@@ -184,6 +197,19 @@ public sealed class YamlSection
             _ => Fail(Error(node, $"'{KeyPath(key)}' must be a list"), new List<string>()),
         };
     }
+
+    /// <summary>
+    /// Reports a value refused for a reason of the reader's own (<paramref name="requirement"/>, e.g. "must be an IP
+    /// address"), worded like the typed reads: <c>'a.b' must be an IP address, not 'x'</c>.
+    /// </summary>
+    public void Refuse(string key, string requirement)
+    {
+        string value = Find(key) is YamlScalarNode { Value: { } text } ? $", not '{text}'" : "";
+        Report(Error(key, $"'{KeyPath(key)}' {requirement}{value}"));
+    }
+
+    /// <summary>The same mapping, its errors gathered by <paramref name="errors"/> and its reads counted afresh (a plugin's section, read by its plugin).</summary>
+    public YamlSection WithErrors(ConfigErrors errors) => new(File, Path, _node, _origins, errors);
 
     /// <summary>Marks a key as handled by someone else (e.g. a plugin section read by its plugin).</summary>
     public void MarkRead(string key) => _read.Add(key);
@@ -227,6 +253,17 @@ public sealed class YamlSection
         var node = Find(key) ?? FindKeyNode(key);
         return node is null ? new ConfigException(File, 0, 0, message) : Error(node, message);
     }
+
+    /// <summary>" between lo and hi", " of at least lo", " of at most hi" or "" (unbounded).</summary>
+    private static string Range(string? lo, string? hi) => (lo, hi) switch
+    {
+        (not null, not null) => $" between {lo} and {hi}",
+        (not null, null) => $" of at least {lo}",
+        (null, not null) => $" of at most {hi}",
+        _ => "",
+    };
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private YamlSection Child(string path, YamlMappingNode? node) => new(File, path, node, _origins, _errors);
 

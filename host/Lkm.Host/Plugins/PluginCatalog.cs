@@ -15,8 +15,9 @@ namespace Lkm.Host.Plugins;
 
 /// <summary>
 /// Finds plugin folders in the plugin directory, loads each assembly into its own collectible load
-/// context (the SDK, ASP.NET Core and logging are shared from the host) and starts its
-/// <see cref="IProtocolPlugin"/>. The host never names a plugin type.
+/// context (the SDK, ASP.NET Core and logging are shared from the host), has its
+/// <see cref="IProtocolPlugin"/> read its config section (<see cref="Configure"/>, before anything
+/// starts) and then starts it (<see cref="StartAllAsync"/>). The host never names a plugin type.
 /// </summary>
 public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 {
@@ -30,6 +31,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly List<LoadedPlugin> _plugins = [];
+    private bool _configured;
 
     /// <param name="shutdown">Cancelled when the host stops (plugins see it as <see cref="IPluginContext.ShuttingDown"/>).</param>
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
@@ -55,9 +57,19 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
     public string Directory => Path.IsPathRooted(_config.Plugins.Dir) ? _config.Plugins.Dir : Path.Combine(AppContext.BaseDirectory, _config.Plugins.Dir);
 
-    /// <summary>Loads and starts every plugin folder. A plugin that fails to load is logged and skipped; config errors are thrown.</summary>
-    public async Task StartAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The configure step: loads every plugin folder and has each enabled plugin read its section, reporting bad
+    /// values and unknown keys to <paramref name="errors"/> (with the host's own). Nothing is started or bound;
+    /// a plugin that fails to load is logged and skipped.
+    /// </summary>
+    public void Configure(ConfigErrors errors)
     {
+        if (_configured)
+        {
+            throw new InvalidOperationException("the plugins are configured once");
+        }
+
+        _configured = true;
         string dir = Directory;
         if (!System.IO.Directory.Exists(dir))
         {
@@ -67,19 +79,39 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         foreach (string folder in System.IO.Directory.GetDirectories(dir).Order(StringComparer.Ordinal))
         {
-            await StartFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+            ConfigureFolder(folder, errors);
         }
 
         foreach (var (name, section) in _config.Plugins.Sections)
         {
-            if (_plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) && ConfigKeys.Plugins.Enabled.Read(section))
+            if (_plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                && ConfigKeys.Plugins.Enabled.Read(section.WithErrors(errors)))
             {
                 Log.ConfiguredButMissing(_logger, name, dir);
             }
         }
     }
 
-    private async Task StartFolderAsync(string folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts every configured plugin (configuring them first when <see cref="Configure"/> was not called, throwing
+    /// their config errors). A plugin that fails to start is logged; a port it cannot bind stops start-up.
+    /// </summary>
+    public async Task StartAllAsync(CancellationToken cancellationToken)
+    {
+        if (!_configured)
+        {
+            var errors = new ConfigErrors();
+            Configure(errors);
+            errors.ThrowIfAny();
+        }
+
+        foreach (var plugin in _plugins.Where(p => p.State == PluginState.Loaded))
+        {
+            await StartAsync(plugin, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ConfigureFolder(string folder, ConfigErrors errors)
     {
         string? assemblyPath = FindAssembly(folder);
         if (assemblyPath is null)
@@ -120,7 +152,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         }
 
         string name = instance.Name;
-        var section = _config.Plugins.Sections.TryGetValue(name, out var s) ? s : new YamlSection(_config.FilePath, $"plugins.{name}", null);
+        var section = (_config.Plugins.Sections.TryGetValue(name, out var s) ? s : new YamlSection(_config.FilePath, $"plugins.{name}", null)).WithErrors(errors);
         if (!ConfigKeys.Plugins.Enabled.Read(section))
         {
             Log.Disabled(_logger, name);
@@ -135,22 +167,39 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         _plugins.Add(plugin);
         try
         {
-            await instance.StartAsync(context, cancellationToken).ConfigureAwait(false);
-            config.EnsureNoUnknownKeys();
+            instance.Configure(config);
+        }
+        catch (Exception ex) when (ex is not ConfigException)
+        {
+            // A bug of the plugin, not a config mistake: it is left out like one that does not load.
+            plugin.State = PluginState.Failed;
+            Log.ConfigureFailed(_logger, name, ex);
+            return;
+        }
+
+        config.ReportUnknownKeys();
+    }
+
+    private async Task StartAsync(LoadedPlugin plugin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await plugin.Instance.StartAsync(plugin.Context, cancellationToken).ConfigureAwait(false);
             plugin.State = PluginState.Running;
-            Log.Started(_logger, name, version?.ToString() ?? "?", assemblyPath);
+            Log.Started(_logger, plugin.Name, plugin.Version?.ToString() ?? "?", plugin.AssemblyPath);
         }
         catch (ConfigException)
         {
+            // A section read at start, after the errors were reported: it stops start-up like any config error.
             plugin.State = PluginState.Failed;
-            await context.ReleaseAsync().ConfigureAwait(false);
+            await plugin.Context.ReleaseAsync().ConfigureAwait(false);
             throw;
         }
         catch (Exception ex)
         {
             plugin.State = PluginState.Failed;
-            await context.ReleaseAsync().ConfigureAwait(false);
-            Log.StartFailed(_logger, name, ex);
+            await plugin.Context.ReleaseAsync().ConfigureAwait(false);
+            Log.StartFailed(_logger, plugin.Name, ex);
             if (ex is InvalidOperationException { InnerException: System.Net.Sockets.SocketException })
             {
                 throw;
@@ -215,6 +264,9 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         [LoggerMessage(8, LogLevel.Error, "Plugin {Name} failed to stop")]
         public static partial void StopFailed(ILogger logger, string name, Exception exception);
+
+        [LoggerMessage(10, LogLevel.Error, "Plugin {Name} failed to read its config")]
+        public static partial void ConfigureFailed(ILogger logger, string name, Exception exception);
 
         [LoggerMessage(9, LogLevel.Warning, "plugins.{Name} is configured but no such plugin was found in {Dir}")]
         public static partial void ConfiguredButMissing(ILogger logger, string name, string dir);

@@ -3,36 +3,36 @@ using Lkm.Sdk.Plugins;
 
 namespace Lkm.Host.Plugins;
 
-/// <summary>A plugin's section of lkm.yaml; reads are typed and validated with file/line/column errors.</summary>
+/// <summary>
+/// A plugin's section of lkm.yaml as the plugin reads it: the host's typed reads, so a plugin key's error
+/// is worded and positioned like a host key's, and gathered with the others of the start-up.
+/// </summary>
 public sealed class PluginConfig : IPluginConfig
 {
     private readonly YamlSection _section;
 
+    /// <param name="section">The plugin's section, gathering its errors where the host's are (<see cref="YamlSection.WithErrors"/>).</param>
     public PluginConfig(YamlSection section)
     {
         _section = section;
     }
 
-    public T Get<T>(string key, T defaultValue)
-    {
-        object? value = defaultValue switch
-        {
-            int d => _section.GetInt(key, d),
-            long d => _section.GetSize(key, d),
-            bool d => _section.GetBool(key, d),
-            double d => _section.GetDouble(key, d),
-            TimeSpan d => _section.GetDuration(key, d),
-            string d => _section.GetString(key, d),
-            null when typeof(T) == typeof(string) => _section.Has(key) ? _section.GetString(key, "") : null,
-            _ => throw new NotSupportedException($"config type {typeof(T).Name} is not supported (key '{_section.KeyPath(key)}')"),
-        };
-        return (T)value!;
-    }
+    public string Path => _section.Path;
+
+    public string GetString(string key, string defaultValue) => _section.GetString(key, defaultValue);
+
+    public bool GetBool(string key, bool defaultValue) => _section.GetBool(key, defaultValue);
+
+    public int GetInt(string key, int defaultValue, int min = int.MinValue, int max = int.MaxValue) => _section.GetInt(key, defaultValue, min, max);
+
+    public long GetSize(string key, long defaultValue, long min = 0, long max = long.MaxValue) => _section.GetSize(key, defaultValue, min, max);
+
+    public TimeSpan GetDuration(string key, TimeSpan defaultValue, TimeSpan? min = null, TimeSpan? max = null) => _section.GetDuration(key, defaultValue, min, max);
 
     public IReadOnlyList<string> GetList(string key) => _section.GetList(key);
 
-    public Exception Error(string key, string message) => _section.Error(key, $"'{_section.KeyPath(key)}' {message}");
+    public void Report(string key, string requirement) => _section.Refuse(key, requirement);
 
-    /// <summary>Throws for a key the plugin never read (a typo in lkm.yaml).</summary>
-    public void EnsureNoUnknownKeys() => _section.EnsureNoUnknownKeys();
+    /// <summary>Reports every key the plugin never read (a typo in lkm.yaml).</summary>
+    public void ReportUnknownKeys() => _section.EnsureNoUnknownKeys();
 }

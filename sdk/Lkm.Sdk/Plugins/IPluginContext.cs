@@ -9,7 +9,7 @@ namespace Lkm.Sdk.Plugins;
 /// <summary>What the host gives a plugin.</summary>
 public interface IPluginContext
 {
-    /// <summary>The plugin's section of lkm.yaml (<c>plugins: { name: {...} }</c>).</summary>
+    /// <summary>The plugin's section of lkm.yaml, the one <see cref="IProtocolPlugin.Configure"/> read; its errors were reported before start.</summary>
     IPluginConfig Config { get; }
 
     ILoggerFactory LoggerFactory { get; }
@@ -32,19 +32,4 @@ public interface IPluginContext
 
     /// <summary>Cancelled when the host shuts down.</summary>
     CancellationToken ShuttingDown { get; }
-}
-
-/// <summary>
-/// A plugin's config section. Every key a plugin reads is marked known; keys that no plugin read are
-/// reported by the host as unknown, with file, line and column.
-/// </summary>
-public interface IPluginConfig
-{
-    /// <summary>Reads a scalar as int/long/bool/string/double/TimeSpan; a bad value throws a config error naming the key and position.</summary>
-    T Get<T>(string key, T defaultValue);
-
-    IReadOnlyList<string> GetList(string key);
-
-    /// <summary>An error for a value the plugin refuses (e.g. out of range), naming the file, line, column and key; throw it.</summary>
-    Exception Error(string key, string message);
 }

@@ -167,4 +167,30 @@ public sealed class ConfigLoaderTests
         Assert.True(ConfigValues.TryParseSize(text, out long value));
         Assert.Equal(bytes, value);
     }
+
+    [Fact]
+    public void A_missing_file_is_named_by_the_full_path_tried_without_a_position()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lkm-missing-" + Guid.NewGuid().ToString("N"));
+        string full = Path.Combine(dir, "my1.yaml");
+
+        var ex = ConfigLoader.NotFound("my1.yaml", full, dir);
+
+        Assert.Equal($"{full}: config file not found (a relative --config is resolved against the current directory, {dir})", ex.Message);
+        Assert.Equal($"{full}: config file not found", ConfigLoader.NotFound(full, full, dir).Message); // a full path needs no explanation
+    }
+
+    [Fact]
+    public void A_relative_config_missing_under_dotnet_run_says_it_runs_in_the_project_folder()
+    {
+        // The Web SDK's `dotnet run --project host/Lkm.Host` starts the host in host/Lkm.Host, whatever folder it was run from.
+        string project = Path.Combine(RepoPaths.Root, "host", "Lkm.Host");
+
+        var ex = ConfigLoader.NotFound("my1.yaml", Path.Combine(project, "my1.yaml"), project);
+
+        Assert.Equal(
+            $"{project}/my1.yaml: config file not found (a relative --config is resolved against the current directory, {project}; "
+            + "`dotnet run --project host/Lkm.Host` runs in the project folder, not the one it was started from: give a full path, e.g. --config \"$PWD/my1.yaml\")",
+            ex.Message);
+    }
 }

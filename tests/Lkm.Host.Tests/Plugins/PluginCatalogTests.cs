@@ -189,7 +189,7 @@ public sealed class PluginCatalogTests
     }
 
     [Fact]
-    public async Task An_unknown_key_in_a_plugin_section_stops_start_up_with_its_position()
+    public async Task An_unknown_key_in_a_plugin_section_stops_start_up_with_its_position_before_the_plugin_starts()
     {
         await using var h = new Harness();
         h.AddBuiltPlugin("Lkm.Plugins.Flv");
@@ -204,8 +204,8 @@ public sealed class PluginCatalogTests
         Assert.Equal((7L, 5L), (ex.Line, ex.Column));
         Assert.Contains("unknown key 'plugins.flv.corz'", ex.Message, StringComparison.Ordinal);
         var flv = Assert.Single(h.Catalog!.Plugins);
-        Assert.Equal(PluginState.Failed, flv.State);
-        Assert.Empty(h.Router.Suffixes); // what it had mapped is taken back
+        Assert.Equal(PluginState.Loaded, flv.State); // configured, never started
+        Assert.Empty(h.Router.Suffixes);
     }
 
     [Fact]
@@ -220,8 +220,43 @@ public sealed class PluginCatalogTests
             """));
 
         Assert.Equal((6L, 11L), (ex.Line, ex.Column));
-        Assert.Contains("'plugins.rtmp.port' must be 0..65535", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(PluginState.Failed, Assert.Single(h.Catalog!.Plugins).State);
+        Assert.Equal("test.yaml:6:11: 'plugins.rtmp.port' must be an integer between 0 and 65535, not '70000'", ex.Message);
+        Assert.Equal(PluginState.Loaded, Assert.Single(h.Catalog!.Plugins).State);
+    }
+
+    [Fact]
+    public async Task Every_plugin_is_configured_before_any_starts_so_errors_of_all_sections_come_together_and_nothing_listens()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        probe.Dispose(); // a free port the RTMP plugin would bind if it started
+        await using var h = new Harness();
+        h.AddBuiltPlugin("Lkm.Plugins.Flv");
+        h.AddBuiltPlugin("Lkm.Plugins.Rtmp");
+
+        var ex = await Assert.ThrowsAsync<ConfigException>(() => h.StartAsync($"""
+              flv:
+                cors: sometimes
+              rtmp:
+                port: {port}
+                listen: nowhere
+                prot: 1
+            """));
+
+        Assert.Equal(
+            [
+                "test.yaml:6:11: 'plugins.flv.cors' must be true or false, not 'sometimes'",
+                "test.yaml:9:13: 'plugins.rtmp.listen' must be an IP address, not 'nowhere'",
+                "test.yaml:10:5: unknown key 'plugins.rtmp.prot'",
+            ],
+            ex.Errors.Select(e => e.Message));
+        Assert.All(h.Catalog!.Plugins, p => Assert.Equal(PluginState.Loaded, p.State));
+        Assert.All(h.Catalog.Plugins, p => Assert.Empty(p.Context.Listeners));
+        Assert.Empty(h.Router.Suffixes);
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAnyAsync<SocketException>(async () => await late.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), Ct));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal sealed class FlvTestServer : IAsyncDisposable
     {
         var context = new TestPluginContext(hub, config, "flv");
         var plugin = new FlvPlugin();
-        await plugin.StartAsync(context, CancellationToken.None);
+        await context.StartAsync(plugin);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -38,7 +38,7 @@ internal sealed class RtmpTestServer : IAsyncDisposable
         var hub = new TestHub { OnPlay = (request, _) => throw new StreamDeniedException(DenyReason.BadRequest, $"{request.StreamId} not found") };
         var context = new TestPluginContext(hub, settings, "rtmp");
         var plugin = new RtmpPlugin();
-        await plugin.StartAsync(context, CancellationToken.None);
+        await context.StartAsync(plugin);
         return new RtmpTestServer(plugin, context, hub);
     }
 
