@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Lkm.Sdk.Testing;
 using Lkm.Testing;
 
@@ -9,7 +7,7 @@ namespace Lkm.Plugins.Rtmp.Tests;
 /// The plugin's defaults live in <see cref="RtmpOptions"/>; README's rows and the shipped lkm.yaml
 /// must name every key it reads with the default it reads it with.
 /// </summary>
-public sealed partial class RtmpOptionsReferenceTests
+public sealed class RtmpOptionsReferenceTests
 {
     [Fact]
     public void Reading_an_empty_section_gives_the_defaults()
@@ -25,50 +23,6 @@ public sealed partial class RtmpOptionsReferenceTests
     {
         var read = new TestPluginConfig();
         RtmpOptions.FromConfig(read);
-
-        string readme = File.ReadAllText(RepoPaths.File("README.md"));
-        var rows = ReadmeRow().Matches(readme).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        var yaml = ShippedSection(File.ReadAllLines(RepoPaths.ShippedConfig), "rtmp");
-        foreach (var (key, value) in read.DefaultsRead.ToDictionary(d => d.Key, d => AsWritten(d.Value)))
-        {
-            Assert.True(rows.TryGetValue(key, out var documented), $"README.md has no row for 'plugins.rtmp.{key}'");
-            Assert.Equal(value, documented);
-            Assert.True(yaml.TryGetValue(key, out var shipped), $"lkm.yaml does not mention 'plugins.rtmp.{key}'");
-            Assert.True(shipped is null || shipped == value, $"lkm.yaml gives plugins.rtmp.{key} as '{shipped}', but its default is '{value}'");
-        }
-
-        Assert.Equal(read.DefaultsRead.Keys.Order(), rows.Keys.Order());
+        PluginConfigReference.AssertDocumented("rtmp", read.DefaultsRead);
     }
-
-    /// <summary>The keys of <c>plugins.&lt;name&gt;</c> in lkm.yaml (value null when commented out).</summary>
-    private static Dictionary<string, string?> ShippedSection(string[] lines, string name)
-    {
-        var keys = new Dictionary<string, string?>();
-        int start = Array.IndexOf(lines, $"  {name}:");
-        for (int i = start + 1; start >= 0 && i < lines.Length && lines[i].StartsWith("    ", StringComparison.Ordinal); i++)
-        {
-            if (YamlKey().Match(lines[i]) is { Success: true } m)
-            {
-                keys[m.Groups[2].Value] = m.Groups[1].Length > 0 ? null : m.Groups[3].Value.Trim('"');
-            }
-        }
-
-        return keys;
-    }
-
-    [GeneratedRegex(@"^\| `plugins\.rtmp\.([a-z_]+)` \| `([^`]*)` \|", RegexOptions.Multiline)]
-    private static partial Regex ReadmeRow();
-
-    [GeneratedRegex(@"^    (#\s*)?([a-z_]+):\s*(""[^""]*""|[^#\s]*)")]
-    private static partial Regex YamlKey();
-
-    /// <summary>A default as lkm.yaml writes it.</summary>
-    private static string AsWritten(object? value) => value switch
-    {
-        TimeSpan t when t.TotalMilliseconds % 1000 == 0 => $"{t.TotalSeconds}s",
-        TimeSpan t => $"{t.TotalMilliseconds}ms",
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        var other => other?.ToString() ?? "",
-    };
 }
