@@ -23,7 +23,6 @@ public static class LkmServiceCollectionExtensions
     public static IServiceCollection AddLkm(this IServiceCollection services, LkmConfig config, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
         services.AddSingleton(config);
-        services.AddSingleton(new ConfigSource(config, overrides));
         services.AddSingleton(_ => new LiveRoutes(config.Routes));
         services.AddSingleton<TransStreamRegistry>();
         services.AddSingleton<HttpSuffixRouter>();
@@ -39,13 +38,13 @@ public static class LkmServiceCollectionExtensions
         services.AddSingleton<IPluginRegistry>(sp => sp.GetRequiredService<PluginCatalog>());
         services.AddSingleton<ApiServices>();
 
-        services.AddHostedService<MemoryHousekeepingService>();
-        services.AddHostedService<ConfigWatcherService>();
+        // Registered as plain IHostedService singletons: AddHostedService would keep only one HostedResource.
+        services.AddSingleton<IHostedService>(sp => new HostedResource(() =>
+            new MemoryHousekeeping(config.Server.GcYoungBudget, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lkm.Memory"))));
+        services.AddSingleton<IHostedService>(sp => new HostedResource(() =>
+            new ConfigWatcher(config, overrides, sp.GetRequiredService<LiveRoutes>(), sp.GetRequiredService<ILoggerFactory>())));
         services.AddHostedService<PluginHostedService>();
         services.AddHostedService<StartupAnnouncer>();
         return services;
     }
 }
-
-/// <summary>Where the running config came from: the loaded file and the command line's overrides (for reloads).</summary>
-public sealed record ConfigSource(LkmConfig Initial, IReadOnlyList<KeyValuePair<string, string>> Overrides);
