@@ -1,18 +1,18 @@
 # syntax=docker/dockerfile:1
-# LKM.NET in a container:
+# LKM.NET in a container (README "Deploy"):
 #   docker build -t lkm .
-#   docker run --rm -p 1935:1935 -p 8080:8080 -p 554:554 lkm
-# With your own config and hooks (edits of hooks, defaults and routes apply live; mount folders,
-# not single files, so an editor's save-by-rename is seen):
-#   docker run --rm -p 1935:1935 -p 8080:8080 \
-#     -v "$PWD/conf/lkm.yaml:/app/lkm.yaml:ro" -v "$PWD/scripts:/app/scripts:ro" lkm
-# Extra or replaced plugins: -v "$PWD/plugins:/app/plugins" (one sub-folder per plugin; the bundled
-# ones must then be in that folder too). Logs go to the console (docker logs).
+#   docker run -d --name lkm -p 1935:1935 -p 8080:8080 -p 554:554 lkm
+# Your own config and hooks: mount a folder (not single files, so an editor's save is seen and live
+# edits of hooks, defaults and routes apply) and name the config; paths in it are relative to it:
+#   docker run -d -p 1935:1935 -p 8080:8080 -v "$PWD/conf:/etc/lkm:ro" lkm --config /etc/lkm/lkm.yaml
+# More plugins: -v "$PWD/plugins:/app/plugins:ro" (one sub-folder per plugin; the bundled ones must be
+# in it too) or plugins.dir in your lkm.yaml. Logs go to the console (docker logs).
 
 # --- build: the same command as outside a container (README "Deploy") ---
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Restore first, from the project files only, so a source edit does not download packages again.
+# Restore first, from the project files only, so a source edit does not download packages again
+# (a new plugin needs its .csproj line here).
 # _IsPublishing=true restores what the publish below needs (runtime pack, ReadyToRun compiler).
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY sdk/Lkm.Sdk/Lkm.Sdk.csproj sdk/Lkm.Sdk/
