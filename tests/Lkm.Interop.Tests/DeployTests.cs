@@ -200,6 +200,29 @@ public sealed class DeployTests
         Assert.True(code == 0 && string.IsNullOrWhiteSpace(stderr), $"systemd-analyze verify exited with {code}: {stdout}{stderr}");
     }
 
+    [Fact]
+    public void Dockerfile_publishes_with_the_readme_command_and_runs_non_root_with_the_ports_exposed()
+    {
+        // The image cannot be built on every machine (.ci/run builds and runs it where a container engine
+        // answers); this keeps its text in step with the publish command and the ports.
+        string[] lines = File.ReadAllLines(RepoPaths.File("Dockerfile")).Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] != '#').ToArray();
+        Assert.Contains(lines, l => l.StartsWith("RUN dotnet publish -c Release host/Lkm.Host -o ", StringComparison.Ordinal));
+        Assert.Contains("dotnet publish -c Release host/Lkm.Host -o out", File.ReadAllText(RepoPaths.File("README.md")), StringComparison.Ordinal);
+        var from = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToArray();
+        Assert.True(from.Length >= 2, "the Dockerfile is not multi-stage");
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", from[0], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0", from[^1], StringComparison.Ordinal);
+        string expose = Assert.Single(lines, l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
+        Assert.Equal(["1935", "554", "8080"], expose.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Order(StringComparer.Ordinal));
+        string user = lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.DoesNotContain("root", user, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("setcap cap_net_bind_service=+ep /app/Lkm.Host", StringComparison.Ordinal));
+        Assert.Equal("ENTRYPOINT [\"/app/Lkm.Host\"]", lines[^1]);
+        string ignore = File.ReadAllText(RepoPaths.File(".dockerignore"));
+        Assert.Contains("**/bin/", ignore, StringComparison.Ordinal);
+        Assert.Contains("**/obj/", ignore, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReceiveAsync(Socket socket, TimeSpan timeout, Func<string> log)
     {
         var buffer = new byte[4096];
