@@ -25,6 +25,9 @@ public static partial class LkmServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         LoggingSetup.Configure(builder.Logging, config.Log, AppContext.BaseDirectory);
         builder.Services.AddLkm(config, overrides);
+
+        // Under systemd (deploy/lkm.service, Type=notify): READY=1 once everything listens, STOPPING=1 on stop; elsewhere a no-op.
+        builder.Services.AddSystemd();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
