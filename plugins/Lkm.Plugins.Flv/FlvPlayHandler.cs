@@ -101,6 +101,7 @@ internal sealed partial class FlvPlayHandler
                 // HEAD does not wait for the stream: the headers a GET gets once it starts.
                 sink.SetStreamHeaders();
                 sink.Close("HEAD request");
+                await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
                 return;
             }
 
