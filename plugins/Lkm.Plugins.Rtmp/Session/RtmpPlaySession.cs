@@ -14,11 +14,11 @@ namespace Lkm.Plugins.Rtmp.Session;
 /// </summary>
 internal sealed partial class RtmpPlaySession
 {
+    private static readonly TimeSpan NotFoundSendTimeout = TimeSpan.FromSeconds(2);
+
     private readonly RtmpConnectionContext _connection;
     private readonly RtmpSink _sink;
     private readonly IAsyncDisposable _playHandle;
-    private static readonly TimeSpan NotFoundSendTimeout = TimeSpan.FromSeconds(2);
-
     private Task? _sinkRun;
     private bool _refused;
 
