@@ -62,7 +62,8 @@ public static partial class LkmServer
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
-            Log.StartFailed(logger, ex.Message);
+            // Kestrel's "address already in use" reads like the plugins' listeners: which port, which listener, what to do.
+            Log.StartFailed(logger, (PortInUseException.FromKestrel(ex, config.Server.Http) ?? ex).Message);
             LoggingSetup.Shutdown();
             return 3;
         }

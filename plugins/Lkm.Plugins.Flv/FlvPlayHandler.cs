@@ -10,8 +10,9 @@ namespace Lkm.Plugins.Flv;
 
 /// <summary>
 /// Serves <c>http://host/&lt;id&gt;.flv</c> (HTTP-FLV) and <c>ws://host/&lt;id&gt;.flv</c> (WS-FLV):
-/// validates the request, asks the hub to attach a player, and only then answers 200 / upgrades,
-/// so a refusal is a plain HTTP status the player can report.
+/// validates the request, asks the hub to attach a player, and answers 200 / upgrades only once the
+/// stream starts (its first segment), so a refusal — a hook's, or a stream that did not start within
+/// <c>wait_timeout</c> (404) — is a plain HTTP status the player can report.
 /// </summary>
 internal sealed partial class FlvPlayHandler
 {
@@ -90,83 +91,85 @@ internal sealed partial class FlvPlayHandler
         }
 
         Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
+        bool refused = false;
         try
         {
             using var aborted = http.RequestAborted.Register(static s => ((HttpFlvSink)s!).Close("client closed"), sink);
             using var shutdown = _context.ShuttingDown.Register(static s => ((HttpFlvSink)s!).Close("server shutting down"), sink);
-            var response = http.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "video/x-flv";
-            response.Headers.CacheControl = "no-cache";
-
-            // No Content-Length: Kestrel streams chunked on HTTP/1.1 and until close on HTTP/1.0.
-            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             if (HttpMethods.IsHead(http.Request.Method))
             {
+                // HEAD does not wait for the stream: the headers a GET gets once it starts.
+                sink.SetStreamHeaders();
                 sink.Close("HEAD request");
+                await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
                 return;
             }
 
-            sink.BeginStreaming();
-            if (sink.IsClosed)
-            {
-                // Closed by the host before streaming began: end the (empty) response normally.
-                return;
-            }
-
-            try
-            {
-                // Headers now, so a player waiting for the publisher sees the stream accepted.
-                await response.StartAsync(http.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
-            {
-                sink.Close("client closed");
-            }
-
+            // "200 OK" and the headers go out with the first segment: until the stream starts nothing is sent.
             await sink.RunAsync().ConfigureAwait(false);
+            if (!sink.HasStarted)
+            {
+                refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+            }
         }
         finally
         {
-            await StopPlayAsync(sink, handle, streamId).ConfigureAwait(false);
+            await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
         }
     }
 
     private async Task PlayWebSocketAsync(HttpContext http, string streamId, EndPoint? peer)
     {
-        var sink = new WsFlvSink(peer);
+        var sink = new WsFlvSink(http, peer);
         var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
         if (handle is null)
         {
             return;
         }
 
-        WebSocket? socket = null;
+        Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
+        bool refused = false;
         try
         {
-            try
-            {
-                socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or WebSocketException or InvalidOperationException or OperationCanceledException)
-            {
-                Log.BadRequest(_logger, streamId, Peer(peer), "WebSocket upgrade failed: " + ex.Message);
-                sink.Close("upgrade failed");
-                return;
-            }
-
-            Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
-            sink.Attach(socket);
+            // Until the upgrade the request is plain HTTP: its abort is the player leaving while it waits.
+            using var aborted = http.RequestAborted.Register(static s => ((WsFlvSink)s!).Close("client closed"), sink);
             using var shutdown = _context.ShuttingDown.Register(static s => ((WsFlvSink)s!).Close("server shutting down"), sink);
-            var receiving = ReceiveUntilClosedAsync(socket, sink);
+
+            // The upgrade happens with the first segment (WsFlvSink.StartAsync): a stream that never starts is refused instead.
             await sink.RunAsync().ConfigureAwait(false);
-            await CloseWebSocketAsync(socket, sink.CloseReason, receiving).ConfigureAwait(false);
+            if (sink.Socket is { } socket)
+            {
+                await CloseWebSocketAsync(socket, sink.CloseReason, sink.Receiving).ConfigureAwait(false);
+                socket.Dispose();
+            }
+            else if (!sink.HasStarted)
+            {
+                refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+            }
         }
         finally
         {
-            socket?.Dispose();
-            await StopPlayAsync(sink, handle, streamId).ConfigureAwait(false);
+            await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The sink closed before its stream started, so nothing was sent yet: the player gets a plain HTTP refusal
+    /// (404 when the stream did not start within wait_timeout, 503 when the server ended the wait otherwise).
+    /// </summary>
+    /// <returns>True when refused (and logged); false when the player had already left.</returns>
+    private async Task<bool> RefuseUnstartedAsync(HttpContext http, string streamId, SinkBase sink)
+    {
+        if (http.RequestAborted.IsCancellationRequested)
+        {
+            return false; // the player left while it waited
+        }
+
+        string reason = sink.CloseReason ?? "closed";
+        int status = sink.CloseCause == SinkCloseCause.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable;
+        Log.PlayRefused(_logger, streamId, sink.Protocol, Peer(sink.RemoteEndPoint), status, reason);
+        await RefuseAsync(http, status, $"stream {streamId}: {reason}").ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Asks the hub for the player; on refusal answers the HTTP status and returns null.</summary>
@@ -197,7 +200,8 @@ internal sealed partial class FlvPlayHandler
         }
     }
 
-    private async Task StopPlayAsync(SinkBase sink, IAsyncDisposable handle, string streamId)
+    /// <param name="refused">The refusal was logged already: one line per refused play.</param>
+    private async Task StopPlayAsync(SinkBase sink, IAsyncDisposable handle, string streamId, bool refused)
     {
         sink.Close("finished");
         try
@@ -206,31 +210,10 @@ internal sealed partial class FlvPlayHandler
         }
         finally
         {
-            Log.PlayStopped(_logger, streamId, sink.Protocol, Peer(sink.RemoteEndPoint), sink.Id, sink.BytesSent, sink.CloseReason ?? "finished");
-        }
-    }
-
-    /// <summary>Reads (and discards) what the player sends, to notice its close frame or a dead connection.</summary>
-    private static async Task ReceiveUntilClosedAsync(WebSocket socket, SinkBase sink)
-    {
-        var buffer = new byte[256];
-        try
-        {
-            while (true)
+            if (!refused)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
+                Log.PlayStopped(_logger, streamId, sink.Protocol, Peer(sink.RemoteEndPoint), sink.Id, sink.BytesSent, sink.CloseReason ?? "finished");
             }
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            sink.Close("client closed");
         }
     }
 
@@ -328,5 +311,8 @@ internal sealed partial class FlvPlayHandler
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Bad FLV request for {Path} from {Peer}: {Error}")]
         public static partial void BadRequest(ILogger logger, string path, string peer, string error);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "FLV play refused: stream {StreamId}, {Protocol} player {Peer}: {Status} ({Reason})")]
+        public static partial void PlayRefused(ILogger logger, string streamId, string protocol, string peer, int status, string reason);
     }
 }

@@ -4,12 +4,15 @@ using System.Net;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Streaming;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Lkm.Plugins.Flv;
 
 /// <summary>
 /// An HTTP-FLV player: the response body is the FLV stream. Each wake-up of the writer loop copies
 /// the queued segments into Kestrel's output pipe and flushes once (one send for the whole batch).
+/// "200 OK" and the headers go out with the first segment (<see cref="StartAsync"/>), so a player
+/// whose stream never starts can still be answered 404.
 /// </summary>
 internal sealed class HttpFlvSink : SinkBase
 {
@@ -25,11 +28,28 @@ internal sealed class HttpFlvSink : SinkBase
         _http = http;
     }
 
+    /// <summary>The status and headers of the FLV stream (not sent yet: they go with the first flush).</summary>
+    public void SetStreamHeaders()
+    {
+        var response = _http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "video/x-flv";
+        response.Headers.CacheControl = "no-cache";
+
+        // No Content-Length: Kestrel streams chunked on HTTP/1.1 and until close on HTTP/1.0.
+        _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
     /// <summary>
-    /// Marks the response as the FLV stream: from now on closing the sink may abort the connection.
-    /// Before that (refusal, HEAD) the handler still writes the response itself.
+    /// The stream started: the response is the FLV stream from now on, and closing the sink may abort
+    /// the connection. Before that (a refusal) the handler still writes the response itself.
     /// </summary>
-    public void BeginStreaming() => _streaming = true;
+    protected override ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        SetStreamHeaders();
+        _streaming = true;
+        return ValueTask.CompletedTask;
+    }
 
     // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -121,6 +121,63 @@ public sealed class HttpFlvTests
     }
 
     [Fact]
+    public async Task NoHeadersUntilTheStreamStartsAnd404WhenItDoesNotStartInTime()
+    {
+        var hub = new TestHub { Content = [] }; // the stream has not started: no segment yet
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var client = new HttpClient { BaseAddress = server.BaseUri };
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var responding = client.GetAsync("live/a/b.flv", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        var play = await hub.NextPlayAsync();
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(responding.IsCompleted, "response headers were sent before the stream started");
+
+        play.Sink.Close(SinkCloseCause.NotFound, "the stream was not published within 2 s");
+        using var response = await responding;
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("stream live/a/b: the stream was not published within 2 s", await response.Content.ReadAsStringAsync(cts.Token));
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Single(server.Context.Logs.Entries, e => e.Message.Contains("FLV play refused", StringComparison.Ordinal) && e.Message.Contains("404", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AWaitingPlayerGets200AndTheStreamOnceItStarts()
+    {
+        var content = SyntheticContent();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hub = new TestHub();
+        hub.OnPlay = (request, sink) =>
+        {
+            _ = Task.Run(async () =>
+            {
+                await gate.Task;
+                foreach (var segment in content)
+                {
+                    TestHub.Send(sink, segment, SinkQueueLimits.Default);
+                }
+            });
+            return ValueTask.FromResult<IAsyncDisposable>(new TestPlay(request, sink));
+        };
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var client = new HttpClient { BaseAddress = server.BaseUri };
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var responding = client.GetAsync("live/a/b.flv", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(responding.IsCompleted, "response headers were sent before the stream started");
+
+        gate.SetResult();
+        using var response = await responding;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("video/x-flv", response.Content.Headers.ContentType?.MediaType);
+        await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        long total = content.Sum(s => (long)s.Length);
+        Assert.Equal(FlvParse.Concat(content.Select(s => s.Memory)), await ReadExactlyAsync(body, total, cts.Token));
+    }
+
+    [Fact]
     public async Task StalledClientIsCutOffWhenHostClosesTheSink()
     {
         // Far more than socket buffers hold, so the sink's flush blocks on a client that reads nothing.

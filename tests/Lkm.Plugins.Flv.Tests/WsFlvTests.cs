@@ -69,18 +69,40 @@ public sealed class WsFlvTests
     [Fact]
     public async Task SinkClosedByHostClosesTheWebSocket()
     {
-        var hub = new TestHub { Content = [] };
+        var sample = await FlvSample.GetAsync();
+        var hub = new TestHub { Content = [sample.Content[0]] }; // the stream started: its header went out
         await using var server = await FlvTestServer.StartAsync(hub);
         using var cts = new CancellationTokenSource(Timeout);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(server.WebSocketUri("/live/a/b.flv"), cts.Token);
         var play = await hub.NextPlayAsync();
+        Assert.Single(await ReceiveMessagesAsync(socket, sample.Content[0].Length, cts.Token));
 
-        play.Sink.Close("stream ended");
+        play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
         var result = await socket.ReceiveAsync(new byte[1024], cts.Token);
 
         Assert.Equal(WebSocketMessageType.Close, result.MessageType);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
+        await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task UpgradeWaitsForTheStreamAndIsRefusedWith404WhenItDoesNotStart()
+    {
+        var hub = new TestHub { Content = [] }; // the stream has not started: no segment yet
+        await using var server = await FlvTestServer.StartAsync(hub);
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var connecting = socket.ConnectAsync(server.WebSocketUri("/live/a/b.flv"), TestContext.Current.CancellationToken);
+        var play = await hub.NextPlayAsync();
+
+        // No upgrade while the player waits: a browser player sees "connecting", not an open socket without data.
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(connecting.IsCompleted, "the upgrade was answered before the stream started");
+
+        play.Sink.Close(SinkCloseCause.NotFound, "the stream was not published within 2 s");
+        await Assert.ThrowsAsync<WebSocketException>(() => connecting.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.NotFound, socket.HttpStatusCode);
         await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
     }
 

@@ -111,7 +111,7 @@ public sealed class TestHub : IStreamHub
             if (closeWhenSent)
             {
                 await SinkDrain.WaitAsync(sink, TimeSpan.FromSeconds(10));
-                sink.Close("stream ended");
+                sink.Close(SinkCloseCause.StreamEnded, "stream ended");
             }
         }, CancellationToken.None);
         return ValueTask.FromResult<IAsyncDisposable>(play);
@@ -125,7 +125,7 @@ public sealed class TestHub : IStreamHub
             return true;
         }
 
-        sink.Close("too slow");
+        sink.Close(SinkCloseCause.TooSlow, "too slow");
         return false;
     }
 }

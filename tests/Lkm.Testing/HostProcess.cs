@@ -117,6 +117,14 @@ public sealed class HostProcess : IAsyncDisposable
         return psi;
     }
 
+    /// <summary>
+    /// Runs the host with the shipped config on free ports plus <paramref name="settings"/> (later ones win, e.g. a port
+    /// another host holds), expecting it to refuse to start; returns its exit code and output.
+    /// </summary>
+    public static Task<(int ExitCode, string Output)> StartExpectingExitAsync(TimeSpan timeout, params string[] settings) =>
+        RunExpectingExitAsync(RepoPaths.ShippedConfig, timeout,
+            [$"server.http={FreePort.Next()}", "server.listen=127.0.0.1", $"plugins.rtmp.port={FreePort.Next()}", .. settings]);
+
     /// <summary>Runs the host with a config (and <c>--set</c> <paramref name="settings"/>) that should make it refuse to start; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(string configPath, TimeSpan timeout, params string[] settings)
     {

@@ -25,7 +25,17 @@ public sealed partial class TcpListenerService : IAsyncDisposable
         _logger = logger;
         _shutdown = shutdown;
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+
+        // The port must be ours alone. No SocketOptionName.ReuseAddress: on Linux .NET turns it into
+        // SO_REUSEPORT, and a second server on the same port would bind silently and take half the
+        // connections. .NET already sets plain SO_REUSEADDR on Unix before a TCP bind, so a restart
+        // still rebinds while old connections sit in TIME_WAIT. On Windows the default lets another
+        // process's SO_REUSEADDR socket steal the port; exclusive use forbids it.
+        if (OperatingSystem.IsWindows())
+        {
+            _socket.ExclusiveAddressUse = true;
+        }
+
         try
         {
             _socket.Bind(endPoint);
@@ -34,6 +44,11 @@ public sealed partial class TcpListenerService : IAsyncDisposable
         catch (SocketException ex)
         {
             _socket.Dispose();
+            if (PortInUseException.IsAddressInUse(ex))
+            {
+                throw new PortInUseException(name, endPoint, endPoint.Port, null, ex);
+            }
+
             throw new InvalidOperationException($"{name}: cannot listen on {endPoint}: {ex.Message}", ex);
         }
 

@@ -199,11 +199,13 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         {
             plugin.State = PluginState.Failed;
             await plugin.Context.ReleaseAsync().ConfigureAwait(false);
-            Log.StartFailed(_logger, plugin.Name, ex);
             if (ex is InvalidOperationException { InnerException: System.Net.Sockets.SocketException })
             {
+                // A port it cannot listen on stops the server; LkmServer says why in one line, no stack.
                 throw;
             }
+
+            Log.StartFailed(_logger, plugin.Name, ex);
         }
     }
 

@@ -130,9 +130,9 @@ internal sealed partial class SourceOutputs
         return _players.Count == 0;
     }
 
-    public void Drop(SinkState sink, string reason)
+    public void Drop(SinkState sink, SinkCloseCause cause, string reason)
     {
-        sink.Sink.Close(reason);
+        sink.Sink.Close(cause, reason);
         Detach(sink);
     }
 
@@ -145,7 +145,7 @@ internal sealed partial class SourceOutputs
             return false;
         }
 
-        Drop(sink, reason);
+        Drop(sink, SinkCloseCause.Dropped, reason);
         return true;
     }
 
@@ -156,7 +156,7 @@ internal sealed partial class SourceOutputs
         {
             if (sink.Trans is not null)
             {
-                Drop(sink, reason);
+                Drop(sink, SinkCloseCause.StreamEnded, reason);
             }
         }
 
@@ -170,19 +170,19 @@ internal sealed partial class SourceOutputs
         {
             if (sink.WaitingSince is null)
             {
-                Drop(sink, reason);
+                Drop(sink, SinkCloseCause.StreamEnded, reason);
             }
         }
     }
 
-    /// <summary>Drops players that have waited longer than the route's wait_timeout.</summary>
+    /// <summary>Drops players that have waited longer than the route's wait_timeout: to them the stream was not found.</summary>
     public void DropExpiredWaits(DateTime now)
     {
         foreach (var sink in _players)
         {
             if (sink.WaitingSince is { } since && !sink.Removed && now - since > Policy.WaitTimeout)
             {
-                Drop(sink, $"the stream was not published within {Policy.WaitTimeout.TotalSeconds:0.#} s");
+                Drop(sink, SinkCloseCause.NotFound, $"the stream was not published within {Policy.WaitTimeout.TotalSeconds:0.#} s");
             }
         }
     }
@@ -192,7 +192,7 @@ internal sealed partial class SourceOutputs
     {
         foreach (var sink in _players.ToList())
         {
-            Drop(sink, reason);
+            Drop(sink, SinkCloseCause.StreamEnded, reason);
         }
 
         _players.Clear();
@@ -211,7 +211,7 @@ internal sealed partial class SourceOutputs
             var factory = _registry.Find(sink.Sink.TransProtocol);
             if (factory is null)
             {
-                Drop(sink, $"no plugin provides the '{sink.Sink.TransProtocol}' output");
+                Drop(sink, SinkCloseCause.Dropped, $"no plugin provides the '{sink.Sink.TransProtocol}' output");
                 return;
             }
 
@@ -303,7 +303,7 @@ internal sealed partial class SourceOutputs
 
         _counters.DroppedPlayers++;
         Log.PlayerTooSlow(_logger, _id, sink.Sink.Protocol, Peer(sink));
-        Drop(sink, "too slow: send queue over its bound");
+        Drop(sink, SinkCloseCause.TooSlow, "too slow: send queue over its bound");
         return false;
     }
 

@@ -1,4 +1,7 @@
+using System.Net.Sockets;
 using Lkm.Plugins.Rtmp.Protocol;
+using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Networking;
 using Lkm.Sdk.Streaming;
 using Microsoft.Extensions.Logging;
 
@@ -11,10 +14,13 @@ namespace Lkm.Plugins.Rtmp.Session;
 /// </summary>
 internal sealed partial class RtmpPlaySession
 {
+    private static readonly TimeSpan NotFoundSendTimeout = TimeSpan.FromSeconds(2);
+
     private readonly RtmpConnectionContext _connection;
     private readonly RtmpSink _sink;
     private readonly IAsyncDisposable _playHandle;
     private Task? _sinkRun;
+    private bool _refused;
 
     private RtmpPlaySession(RtmpConnectionContext connection, RtmpSink sink, IAsyncDisposable playHandle)
     {
@@ -28,7 +34,9 @@ internal sealed partial class RtmpPlaySession
     {
         if (!RtmpStreamName.TryParse(connection.App, connection.TcUrl, name, out var stream))
         {
-            await connection.RefuseAsync(messageStreamId, "NetStream.Play.StreamNotFound", $"invalid stream name '{name}'").ConfigureAwait(false);
+            string error = $"invalid stream name '{name}'";
+            Log.PlayBadName(connection.Logger, connection.App ?? "-", connection.Peer, error);
+            await connection.RefuseAsync(messageStreamId, "NetStream.Play.StreamNotFound", error).ConfigureAwait(false);
             return;
         }
 
@@ -77,7 +85,10 @@ internal sealed partial class RtmpPlaySession
         // A sink that never started its loop still has to release what the hub queued and complete.
         _sinkRun ??= _sink.RunAsync();
         await _sinkRun.ConfigureAwait(false);
-        Log.PlayStopped(_connection.Logger, _connection.StreamId, _connection.Peer, _sink.CloseReason ?? "-", _sink.BytesSent);
+        if (!_refused)
+        {
+            Log.PlayStopped(_connection.Logger, _connection.StreamId, _connection.Peer, _sink.CloseReason ?? "-", _sink.BytesSent);
+        }
     }
 
     private async ValueTask BeginAsync(int messageStreamId, string streamId)
@@ -92,8 +103,44 @@ internal sealed partial class RtmpPlaySession
         await output.FlushAsync().ConfigureAwait(false);
 
         output.HandOver();
-        _sinkRun = _sink.RunAsync();
+        _sinkRun = RunSinkAsync(messageStreamId, streamId);
         Log.PlayStarted(_connection.Logger, streamId, _connection.Peer);
+    }
+
+    /// <summary>The sink's writer loop; a player whose stream did not start within wait_timeout is told so before the socket closes.</summary>
+    private async Task RunSinkAsync(int messageStreamId, string streamId)
+    {
+        await _sink.RunAsync().ConfigureAwait(false);
+        if (!_sink.OwesNotFound)
+        {
+            return;
+        }
+
+        // The writer loop has ended and never wrote, so the socket is ours for this one message (the
+        // connection's reply writer handed it over and drops replies, so build it here).
+        string reason = _sink.CloseReason ?? "not found";
+        _refused = true;
+        Log.PlayRefused(_connection.Logger, streamId, _connection.Peer, "NetStream.Play.StreamNotFound", reason);
+        using var message = new PooledBufferWriter();
+        RtmpCommandWriter.WriteOnStatus(message, messageStreamId, _connection.Output.ChunkSize, "error", "NetStream.Play.StreamNotFound", $"{streamId}: {reason}");
+        try
+        {
+            using var timeout = new CancellationTokenSource(NotFoundSendTimeout);
+            var bytes = message.WrittenMemory;
+            while (!bytes.IsEmpty)
+            {
+                int sent = await _connection.Socket.SendAsync(bytes, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                bytes = bytes[sent..];
+            }
+        }
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
+        {
+            // The player is gone or stalled: nothing more to tell it.
+        }
+        finally
+        {
+            _sink.CloseSocket();
+        }
     }
 
     private static partial class Log
@@ -106,6 +153,12 @@ internal sealed partial class RtmpPlaySession
 
         [LoggerMessage(Level = LogLevel.Information, Message = "RTMP play {StreamId} from {Peer} denied ({DenyReason}): {Message}")]
         public static partial void PlayDenied(ILogger logger, string streamId, string peer, DenyReason denyReason, string message);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "RTMP play {StreamId} from {Peer} refused with {Code}: {Reason}")]
+        public static partial void PlayRefused(ILogger logger, string streamId, string peer, string code, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "RTMP play in app {App} from {Peer} refused with NetStream.Play.StreamNotFound: {Reason}")]
+        public static partial void PlayBadName(ILogger logger, string app, string peer, string reason);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "RTMP play {StreamId} from {Peer}: detaching from the hub failed")]
         public static partial void DetachFailed(ILogger logger, Exception exception, string streamId, string peer);

@@ -31,7 +31,9 @@ internal sealed partial class RtmpPublishSession
     {
         if (!RtmpStreamName.TryParse(connection.App, connection.TcUrl, name, out var stream))
         {
-            await connection.RefuseAsync(messageStreamId, "NetStream.Publish.BadName", $"invalid stream name '{name}'").ConfigureAwait(false);
+            string error = $"invalid stream name '{name}'";
+            Log.PublishRefused(connection.Logger, connection.App ?? "-", connection.Peer, "NetStream.Publish.BadName", error);
+            await connection.RefuseAsync(messageStreamId, "NetStream.Publish.BadName", error).ConfigureAwait(false);
             return;
         }
 
@@ -115,5 +117,8 @@ internal sealed partial class RtmpPublishSession
 
         [LoggerMessage(Level = LogLevel.Information, Message = "RTMP publish {StreamId} from {Peer} denied ({DenyReason}): {Message}")]
         public static partial void PublishDenied(ILogger logger, string streamId, string peer, DenyReason denyReason, string message);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "RTMP publish in app {App} from {Peer} refused with {Code}: {Reason}")]
+        public static partial void PublishRefused(ILogger logger, string app, string peer, string code, string reason);
     }
 }

@@ -27,8 +27,14 @@ public interface ISink
     /// </summary>
     bool TrySend(Segment segment, SinkQueueLimits limits);
 
-    /// <summary>Closes the connection (idempotent). The reason is logged.</summary>
-    void Close(string reason);
+    /// <summary>
+    /// Closes the connection (idempotent: the first call wins). The plugin answers <paramref name="cause"/>
+    /// in its protocol's terms (e.g. <see cref="SinkCloseCause.NotFound"/>: HTTP 404); the reason is logged.
+    /// </summary>
+    void Close(SinkCloseCause cause, string reason);
+
+    /// <summary>Closes the connection for a reason of the plugin's own or the player leaving (<see cref="SinkCloseCause.Ended"/>).</summary>
+    void Close(string reason) => Close(SinkCloseCause.Ended, reason);
 
     /// <summary>Completes when the connection is gone.</summary>
     Task Completion { get; }

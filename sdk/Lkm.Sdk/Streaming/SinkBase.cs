@@ -9,6 +9,9 @@ namespace Lkm.Sdk.Streaming;
 /// A player connection with a bounded, lock-free send queue drained by one writer loop that hands
 /// every available segment to <see cref="WriteAsync"/> at once (one gather write per wake-up).
 /// The source loop only calls <see cref="TrySend"/>, which never blocks.
+/// The loop calls <see cref="StartAsync"/> once, when the first segment (the stream's header) is
+/// there: a player whose stream never starts gets no "200 OK" first, and the plugin can still refuse
+/// it by <see cref="CloseCause"/> once <see cref="RunAsync"/> returned with <see cref="HasStarted"/> false.
 /// </summary>
 public abstract class SinkBase : ISink
 {
@@ -45,6 +48,12 @@ public abstract class SinkBase : ISink
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     public string? CloseReason { get; private set; }
+
+    /// <summary>Why the sink closed (valid once <see cref="IsClosed"/>).</summary>
+    public SinkCloseCause CloseCause { get; private set; }
+
+    /// <summary>True once <see cref="StartAsync"/> ran: the player got its protocol's "accepted" (headers, upgrade).</summary>
+    public bool HasStarted { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -102,6 +111,13 @@ public abstract class SinkBase : ISink
         {
             while (await reader.WaitToReadAsync(Closing).ConfigureAwait(false))
             {
+                if (!HasStarted)
+                {
+                    // Once per player: the stream has started, so the protocol's "accepted" goes out now.
+                    HasStarted = true;
+                    await StartAsync(Closing).ConfigureAwait(false);
+                }
+
                 while (batch.Count < 256 && reader.TryRead(out var segment))
                 {
                     batch.Add(segment);
@@ -160,13 +176,17 @@ public abstract class SinkBase : ISink
         }
     }
 
-    public void Close(string reason)
+    /// <summary>Closes for a reason of the plugin's own or the player leaving (<see cref="SinkCloseCause.Ended"/>).</summary>
+    public void Close(string reason) => Close(SinkCloseCause.Ended, reason);
+
+    public void Close(SinkCloseCause cause, string reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
             return;
         }
 
+        CloseCause = cause;
         CloseReason = reason;
         _queue.Writer.TryComplete();
         try
@@ -179,6 +199,13 @@ public abstract class SinkBase : ISink
 
         OnClosed(reason);
     }
+
+    /// <summary>
+    /// Called once by the writer loop before the first <see cref="WriteAsync"/>, when the stream has started:
+    /// send the protocol's acceptance here (HTTP status and headers, the WebSocket upgrade). Not called for a
+    /// sink closed before its stream started.
+    /// </summary>
+    protected virtual ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Writes a batch of segments in order, as one gather write where the transport allows.</summary>
     protected abstract ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken);

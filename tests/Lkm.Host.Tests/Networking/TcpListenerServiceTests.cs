@@ -136,8 +136,11 @@ public sealed class TcpListenerServiceTests
         other.Listen(1);
         var taken = (IPEndPoint)other.LocalEndPoint!;
 
-        var ex = Assert.Throws<InvalidOperationException>(() => Listen(EchoAsync, port: taken.Port, name: "rtmp"));
-        Assert.StartsWith($"rtmp: cannot listen on {taken}", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<PortInUseException>(() => Listen(EchoAsync, port: taken.Port, name: "rtmp"));
+        Assert.Equal(
+            $"port {taken.Port} is already in use: rtmp cannot listen on {taken}; stop the other process or pick another port with --set",
+            ex.Message);
+        Assert.Equal(("rtmp", taken.Port), (ex.Listener, ex.Port));
         Assert.Equal(SocketError.AddressAlreadyInUse, Assert.IsType<SocketException>(ex.InnerException).SocketErrorCode);
 
         using var client = await ConnectAsync(taken);
@@ -145,20 +148,41 @@ public sealed class TcpListenerServiceTests
         Assert.Equal(client.LocalEndPoint, accepted.RemoteEndPoint);
     }
 
-    // BUG (host, left for its owner): the listener sets SocketOptionName.ReuseAddress, which .NET on Linux turns
-    // into SO_REUSEADDR + SO_REUSEPORT, so a second listener on a port another LKM listener holds (a second host
-    // process, or two plugins configured on one port) binds without error and the kernel splits the connections
-    // between them. Expected: the second one fails like any busy port. Unskip when the host fixes it.
-    [Fact(Skip = "Host bug: ReuseAddress on Linux = SO_REUSEPORT, a second listener on a busy port binds silently and steals connections")]
+    // A second LKM listener (a second server, two plugins on one port) must not share the port: with SO_REUSEPORT
+    // the kernel would split the connections between them without an error.
+    [Fact]
     public async Task A_port_another_listener_holds_is_an_error_naming_the_listener_and_the_end_point()
     {
         await using var first = Listen(EchoAsync);
-        var ex = Assert.Throws<InvalidOperationException>(() => Listen(EchoAsync, port: first.EndPoint.Port, name: "rtmp"));
-        Assert.StartsWith($"rtmp: cannot listen on {first.EndPoint}", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<PortInUseException>(() => Listen(EchoAsync, port: first.EndPoint.Port, name: "rtmp"));
+        Assert.StartsWith($"port {first.EndPoint.Port} is already in use: rtmp cannot listen on {first.EndPoint}", ex.Message, StringComparison.Ordinal);
         Assert.IsType<SocketException>(ex.InnerException);
 
-        using var client = await ConnectAsync(first.EndPoint);
-        Assert.Equal("first", await RoundTripAsync(client, "first")); // the first listener is untouched
+        // Every connection still reaches the first listener (with SO_REUSEPORT some would go to the second).
+        for (int i = 0; i < 8; i++)
+        {
+            using var client = await ConnectAsync(first.EndPoint);
+            Assert.Equal("first", await RoundTripAsync(client, "first"));
+        }
+    }
+
+    [Fact]
+    public async Task A_port_with_connections_in_time_wait_can_be_listened_on_again()
+    {
+        // What a restarted server needs (plain SO_REUSEADDR, which .NET sets on Unix): the old server's
+        // closed connections linger in TIME_WAIT on the server side when the server closed first.
+        var listener = Listen((socket, _) => Task.CompletedTask); // closes each accepted socket at once
+        var endPoint = listener.EndPoint;
+        for (int i = 0; i < 3; i++)
+        {
+            using var client = await ConnectAsync(endPoint);
+            Assert.True(await ClosedByPeerAsync(client));
+        }
+
+        await listener.DisposeAsync();
+        await using var restarted = Listen(EchoAsync, port: endPoint.Port);
+        using var next = await ConnectAsync(endPoint);
+        Assert.Equal("again", await RoundTripAsync(next, "again"));
     }
 
     private static async Task EchoAsync(Socket socket, CancellationToken cancellationToken)

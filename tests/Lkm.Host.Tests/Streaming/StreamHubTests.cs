@@ -136,18 +136,21 @@ public sealed class StreamHubTests : IAsyncDisposable
         await Media.EventuallyAsync(() => healthy.FrameDts().Count == 50, "all frames at the healthy player");
         await Media.EventuallyAsync(() => stalled.IsClosed, "the stalled player closed");
         Assert.Contains("too slow", stalled.CloseReason, StringComparison.Ordinal);
+        Assert.Equal(SinkCloseCause.TooSlow, stalled.CloseCause);
         Assert.False(healthy.IsClosed);
         await publisher.DisposeAsync();
     }
 
     [Fact]
-    public async Task Player_waiting_longer_than_wait_timeout_is_closed()
+    public async Task Player_waiting_longer_than_wait_timeout_is_closed_as_not_found()
     {
         var hub = Hub(new StreamPolicy { WaitTimeout = TimeSpan.FromMilliseconds(300) });
         var sink = new RecordingSink();
         await using var handle = await hub.PlayAsync(Play("live/nobody"), sink, Ct);
         await Media.EventuallyAsync(() => sink.IsClosed, "wait timeout", 3000);
         Assert.Contains("not published", sink.CloseReason, StringComparison.Ordinal);
+        Assert.Equal(SinkCloseCause.NotFound, sink.CloseCause); // what the plugin answers as 404 / StreamNotFound
+        Assert.False(sink.HasStarted, "a player whose stream never started was never started");
     }
 
     [Fact]
@@ -164,6 +167,8 @@ public sealed class StreamHubTests : IAsyncDisposable
         await a.DisposeAsync();
         await Media.EventuallyAsync(() => sink.IsClosed, "stream ended", 3000);
         Assert.Contains("ended", sink.CloseReason, StringComparison.Ordinal);
+        Assert.Equal(SinkCloseCause.StreamEnded, sink.CloseCause);
+        Assert.True(sink.HasStarted);
     }
 
     [Theory]

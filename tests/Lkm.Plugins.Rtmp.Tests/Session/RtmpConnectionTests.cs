@@ -328,6 +328,53 @@ public class RtmpConnectionTests
     }
 
     [Fact]
+    public async Task A_player_whose_stream_is_not_found_gets_StreamNotFound_then_close()
+    {
+        await using var server = await RtmpTestServer.StartAsync();
+        var attached = new TaskCompletionSource<ISink>();
+        server.Hub.OnPlay = (request, sink) =>
+        {
+            attached.SetResult(sink);
+            return ValueTask.FromResult<IAsyncDisposable>(new NothingToDispose());
+        };
+        await using var client = await server.ConnectAsync();
+        await client.ConnectAppAsync("live");
+        await client.SendCommandAsync(1, "play", 3.0, null, "nobody");
+        await client.ReadUntilAsync(m => StatusCode(m) == "NetStream.Play.Start");
+
+        // What the host does when the stream does not start within wait_timeout.
+        var sink = await attached.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        sink.Close(SinkCloseCause.NotFound, "the stream was not published within 2 s");
+
+        var status = (await client.ReadUntilAsync(m => StatusCode(m) is not null)).Last();
+        Assert.Equal("NetStream.Play.StreamNotFound", StatusCode(status));
+        var info = (Amf0Object)Values(status)[3]!;
+        Assert.Equal("error", info["level"]);
+        Assert.Equal("live/nobody: the stream was not published within 2 s", info["description"]);
+        Assert.True(await client.WaitClosedAsync());
+        await server.WhenConnectionsEndedAsync();
+        Assert.Single(server.Context.Logs.Entries, e => e.Message.Contains("refused with NetStream.Play.StreamNotFound", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("publish", "NetStream.Publish.BadName")]
+    [InlineData("play", "NetStream.Play.StreamNotFound")]
+    public async Task An_empty_stream_name_is_refused_and_logged(string command, string code)
+    {
+        await using var server = await RtmpTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.ConnectAppAsync("live");
+
+        await client.SendCommandAsync(1, command, 3.0, null, "");
+        var status = (await client.ReadUntilAsync(m => StatusCode(m) is not null)).Last();
+
+        Assert.Equal(code, StatusCode(status));
+        Assert.True(await client.WaitClosedAsync());
+        await server.WhenConnectionsEndedAsync();
+        Assert.Single(server.Context.Logs.Entries, e => e.Message.Contains($"refused with {code}: invalid stream name ''", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stopping_the_plugin_stops_accepting_but_live_sessions_go_on()
     {
         await using var server = await RtmpTestServer.StartAsync();

@@ -124,6 +124,6 @@ public sealed class TestHubTests
             return true;
         }
 
-        public void Close(string reason) => Closed.TrySetResult(reason);
+        public void Close(SinkCloseCause cause, string reason) => Closed.TrySetResult(reason);
     }
 }
