@@ -222,8 +222,7 @@ internal sealed partial class Source
 
     private void OnPublisherPacket(in MediaPacket packet)
     {
-        _counters.Packets++;
-        _counters.BytesIn += packet.Buffer.Length;
+        _counters.PacketIn(packet.Buffer.Length);
         _timeouts.MediaArrived();
         if (!_live && _probe.IsFull)
         {

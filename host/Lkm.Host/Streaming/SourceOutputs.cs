@@ -120,7 +120,7 @@ internal sealed partial class SourceOutputs
         if (sink.Sink.Fault is { } fault)
         {
             // Not a lost connection: a bug in the sink's code. Loud, with its stack, and counted.
-            _counters.FaultedPlayers++;
+            _counters.PlayerFaulted();
             _engine.PlayerFaulted();
             Log.PlayerFaulted(_logger, _id, sink.Sink.Protocol, Peer(sink), fault);
         }
@@ -297,11 +297,11 @@ internal sealed partial class SourceOutputs
         // The route's bounds, passed on every send: an edit of the route applies to players already connected.
         if (sink.Sink.TrySend(segment, Policy.SinkLimits))
         {
-            _counters.BytesOut += segment.Length;
+            _counters.SentToPlayer(segment.Length);
             return true;
         }
 
-        _counters.DroppedPlayers++;
+        _counters.PlayerDropped();
         Log.PlayerTooSlow(_logger, _id, sink.Sink.Protocol, Peer(sink));
         Drop(sink, SinkCloseCause.TooSlow, "too slow: send queue over its bound");
         return false;
