@@ -307,12 +307,7 @@ public class RtmpConnectionTests
     public async Task Closing_the_sink_closes_the_player_connection()
     {
         await using var server = await RtmpTestServer.StartAsync();
-        var attached = new TaskCompletionSource<ISink>();
-        server.Hub.OnPlay = (request, sink) =>
-        {
-            attached.SetResult(sink);
-            return ValueTask.FromResult<IAsyncDisposable>(new NothingToDispose());
-        };
+        var attached = CaptureSink(server);
         await using var client = await server.ConnectAsync();
         await client.ConnectAppAsync("live");
         await client.SendCommandAsync(1, "play", 3.0, null, "test");
@@ -331,12 +326,7 @@ public class RtmpConnectionTests
     public async Task A_player_whose_stream_is_not_found_gets_StreamNotFound_then_close()
     {
         await using var server = await RtmpTestServer.StartAsync();
-        var attached = new TaskCompletionSource<ISink>();
-        server.Hub.OnPlay = (request, sink) =>
-        {
-            attached.SetResult(sink);
-            return ValueTask.FromResult<IAsyncDisposable>(new NothingToDispose());
-        };
+        var attached = CaptureSink(server);
         await using var client = await server.ConnectAsync();
         await client.ConnectAppAsync("live");
         await client.SendCommandAsync(1, "play", 3.0, null, "nobody");
@@ -387,6 +377,18 @@ public class RtmpConnectionTests
         await live.SendCommandAsync(0, "createStream", 9.0, null);
         var reply = (await live.ReadUntilAsync(m => IsCommand(m, "_result"))).Last();
         Assert.Equal(9.0, Values(reply)[1]);
+    }
+
+    /// <summary>The sink of the next play the hub accepts (nothing to detach when it ends).</summary>
+    private static TaskCompletionSource<ISink> CaptureSink(RtmpTestServer server)
+    {
+        var attached = new TaskCompletionSource<ISink>();
+        server.Hub.OnPlay = (request, sink) =>
+        {
+            attached.SetResult(sink);
+            return ValueTask.FromResult<IAsyncDisposable>(new NothingToDispose());
+        };
+        return attached;
     }
 
     private sealed class NothingToDispose : IAsyncDisposable
