@@ -19,6 +19,7 @@ public abstract class SinkBase : ISink
     private static long s_nextId;
     private readonly Channel<Segment> _queue = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
     private long _queuedBytes;
     private long _lastSentDts = -1;
@@ -166,6 +167,10 @@ public abstract class SinkBase : ISink
         finally
         {
             Close(CloseReason ?? "finished");
+
+            // A Close on another thread wakes this loop before its OnClosed has run: completion waits for
+            // it, so whoever awaits the loop sees everything OnClosed decided (e.g. RTMP's StreamNotFound).
+            await _closeDone.Task.ConfigureAwait(false);
             while (reader.TryRead(out var left))
             {
                 Interlocked.Add(ref _queuedBytes, -left.Length);
@@ -197,7 +202,14 @@ public abstract class SinkBase : ISink
         {
         }
 
-        OnClosed(reason);
+        try
+        {
+            OnClosed(reason);
+        }
+        finally
+        {
+            _closeDone.TrySetResult();
+        }
     }
 
     /// <summary>
