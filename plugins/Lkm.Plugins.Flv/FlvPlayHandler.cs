@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Lkm.Sdk.Http;
 using Lkm.Sdk.Plugins;
 using Lkm.Sdk.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -83,73 +84,91 @@ internal sealed partial class FlvPlayHandler
 
     private async Task PlayHttpAsync(HttpContext http, string streamId, EndPoint? peer)
     {
-        var sink = new HttpFlvSink(http, peer);
-        var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
-        if (handle is null)
+        // HEAD answers headers only, through Kestrel; a GET is written straight to the socket where it can be.
+        var direct = _options.DirectSend && HttpMethods.IsGet(http.Request.Method) ? DirectHttpConnection.TryCreate(http) : null;
+        using (direct)
         {
-            return;
-        }
-
-        Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
-        bool refused = false;
-        try
-        {
-            using var aborted = http.RequestAborted.Register(static s => ((HttpFlvSink)s!).Close("client closed"), sink);
-            using var shutdown = _context.ShuttingDown.Register(static s => ((HttpFlvSink)s!).Close("server shutting down"), sink);
-            if (HttpMethods.IsHead(http.Request.Method))
+            SinkBase sink = direct is null ? new KestrelHttpFlvSink(http, peer) : new HttpFlvSink(http, direct, peer);
+            var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
+            if (handle is null)
             {
-                // HEAD does not wait for the stream: the headers a GET gets once it starts.
-                sink.SetStreamHeaders();
-                sink.Close("HEAD request");
-                await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
                 return;
             }
 
-            // "200 OK" and the headers go out with the first segment: until the stream starts nothing is sent.
-            await sink.RunAsync().ConfigureAwait(false);
-            if (!sink.HasStarted)
+            Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
+            bool refused = false;
+            try
             {
-                refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+                using var aborted = http.RequestAborted.Register(static s => ((SinkBase)s!).Close("client closed"), sink);
+                using var shutdown = _context.ShuttingDown.Register(static s => ((SinkBase)s!).Close("server shutting down"), sink);
+                if (sink is KestrelHttpFlvSink { } head && HttpMethods.IsHead(http.Request.Method))
+                {
+                    // HEAD does not wait for the stream: the headers a GET gets once it starts.
+                    head.SetStreamHeaders();
+                    sink.Close("HEAD request");
+                    await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
+                    return;
+                }
+
+                // "200 OK" and the headers go out with the first segment: until the stream starts nothing is sent.
+                await sink.RunAsync().ConfigureAwait(false);
+                if (!sink.HasStarted)
+                {
+                    refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+                }
+                else if (sink is HttpFlvSink directSink)
+                {
+                    // The response went around Kestrel: end it here (last chunk, close) and never hand it back.
+                    await directSink.FinishAsync(CloseHandshakeTimeout).ConfigureAwait(false);
+                }
             }
-        }
-        finally
-        {
-            await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+            finally
+            {
+                await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task PlayWebSocketAsync(HttpContext http, string streamId, EndPoint? peer)
     {
-        var sink = new WsFlvSink(http, peer);
-        var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
-        if (handle is null)
+        var direct = _options.DirectSend ? DirectHttpConnection.TryCreate(http) : null;
+        using (direct)
         {
-            return;
-        }
-
-        Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
-        bool refused = false;
-        try
-        {
-            // Until the upgrade the request is plain HTTP: its abort is the player leaving while it waits.
-            using var aborted = http.RequestAborted.Register(static s => ((WsFlvSink)s!).Close("client closed"), sink);
-            using var shutdown = _context.ShuttingDown.Register(static s => ((WsFlvSink)s!).Close("server shutting down"), sink);
-
-            // The upgrade happens with the first segment (WsFlvSink.StartAsync): a stream that never starts is refused instead.
-            await sink.RunAsync().ConfigureAwait(false);
-            if (sink.Socket is { } socket)
+            SinkBase sink = direct is null ? new KestrelWsFlvSink(http, peer) : new WsFlvSink(http, direct, peer);
+            var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
+            if (handle is null)
             {
-                await CloseWebSocketAsync(socket, sink.CloseReason, sink.Receiving).ConfigureAwait(false);
-                socket.Dispose();
+                return;
             }
-            else if (!sink.HasStarted)
+
+            Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
+            bool refused = false;
+            try
             {
-                refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+                // Until the upgrade the request is plain HTTP: its abort is the player leaving while it waits.
+                using var aborted = http.RequestAborted.Register(static s => ((SinkBase)s!).Close("client closed"), sink);
+                using var shutdown = _context.ShuttingDown.Register(static s => ((SinkBase)s!).Close("server shutting down"), sink);
+
+                // The upgrade happens with the first segment (StartAsync of the sink): a stream that never starts is refused instead.
+                await sink.RunAsync().ConfigureAwait(false);
+                if (!sink.HasStarted)
+                {
+                    refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
+                }
+                else if (sink is WsFlvSink directSink)
+                {
+                    await directSink.FinishAsync(CloseHandshakeTimeout, _context.ShuttingDown.IsCancellationRequested).ConfigureAwait(false);
+                }
+                else if (sink is KestrelWsFlvSink { Socket: { } socket } kestrelSink)
+                {
+                    await CloseWebSocketAsync(socket, sink.CloseReason, kestrelSink.Receiving).ConfigureAwait(false);
+                    socket.Dispose();
+                }
             }
-        }
-        finally
-        {
-            await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+            finally
+            {
+                await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+            }
         }
     }
 

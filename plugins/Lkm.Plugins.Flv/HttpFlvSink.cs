@@ -1,92 +1,141 @@
-using System.Runtime.CompilerServices;
-using System.Buffers;
+using System.Buffers.Text;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Http;
 using Lkm.Sdk.Streaming;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Lkm.Plugins.Flv;
 
 /// <summary>
-/// An HTTP-FLV player: the response body is the FLV stream. Each wake-up of the writer loop copies
-/// the queued segments into Kestrel's output pipe and flushes once (one send for the whole batch).
-/// "200 OK" and the headers go out with the first segment (<see cref="StartAsync"/>), so a player
-/// whose stream never starts can still be answered 404.
+/// An HTTP-FLV player written straight to its socket (<see cref="DirectHttpConnection"/>): each wake-up of the
+/// writer loop is one gather write of the shared segments, framed as one HTTP/1.1 chunk (a per-player chunk
+/// header in front, a shared CRLF behind; HTTP/1.0 gets the bytes as they are, ended by the close). No copy per
+/// player. "200 OK" goes out when the stream starts (<see cref="StartAsync"/>), so a player whose stream never
+/// starts can still be answered 404 through Kestrel.
 /// </summary>
 internal sealed class HttpFlvSink : SinkBase
 {
-    public const string ProtocolName = "flv";
+    public const string ProtocolName = KestrelHttpFlvSink.ProtocolName;
+
+    private static readonly byte[] ChunkEnd = "\r\n"u8.ToArray();
+    private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
 
     private readonly HttpContext _http;
-    private volatile bool _streaming;
-    private int _writing;
+    private readonly DirectHttpConnection _connection;
+    private readonly bool _chunked;
 
-    public HttpFlvSink(HttpContext http, EndPoint? remoteEndPoint)
+    // Hex length + CRLF; written before each send, read by the send: one per player, never shared.
+    private readonly byte[] _chunkHeader = new byte[18];
+    private int _writing;
+    private volatile bool _transportAborted;
+
+    public HttpFlvSink(HttpContext http, DirectHttpConnection connection, EndPoint? remoteEndPoint)
         : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
     {
         _http = http;
+        _connection = connection;
+        _chunked = !connection.IsHttp10;
     }
 
-    /// <summary>The status and headers of the FLV stream (not sent yet: they go with the first flush).</summary>
-    public void SetStreamHeaders()
+    protected override ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        var response = _http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "video/x-flv";
-        response.Headers.CacheControl = "no-cache";
+        var headers = _http.Response.Headers;
+        FlvResponseHeaders.Apply(_http.Response);
+        if (_chunked)
+        {
+            headers.TransferEncoding = "chunked";
+        }
 
-        // No Content-Length: Kestrel streams chunked on HTTP/1.1 and until close on HTTP/1.0.
-        _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // The connection ends with the stream: the handler drops it from Kestrel afterwards (no keep-alive).
+        headers.Connection = "close";
+        var head = DirectHttpConnection.BuildHead(StatusCodes.Status200OK, headers);
+        return Send(new ArraySegment<byte>(head), [], default);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        foreach (var segment in segments)
+        {
+            total += segment.Length;
+        }
+
+        if (total == 0)
+        {
+            return;
+        }
+
+        if (!_chunked)
+        {
+            await Send(default, segments, default).ConfigureAwait(false);
+            return;
+        }
+
+        Utf8Formatter.TryFormat(total, _chunkHeader, out int digits, new System.Buffers.StandardFormat('X'));
+        _chunkHeader[digits] = (byte)'\r';
+        _chunkHeader[digits + 1] = (byte)'\n';
+        await Send(new ArraySegment<byte>(_chunkHeader, 0, digits + 2), segments, ChunkEnd).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The stream started: the response is the FLV stream from now on, and closing the sink may abort
-    /// the connection. Before that (a refusal) the handler still writes the response itself.
+    /// After the writer loop: a stream that ended while the player kept up gets the last chunk and a graceful close;
+    /// a player that fell behind, failed or left is dropped at once.
     /// </summary>
-    protected override ValueTask StartAsync(CancellationToken cancellationToken)
+    public async Task FinishAsync(TimeSpan lingerTimeout)
     {
-        SetStreamHeaders();
-        _streaming = true;
-        return ValueTask.CompletedTask;
+        bool clean = HasStarted && !_transportAborted && Fault is null && CloseCause != SinkCloseCause.TooSlow
+            && !_http.RequestAborted.IsCancellationRequested;
+        if (!clean)
+        {
+            _connection.Abort();
+            return;
+        }
+
+        try
+        {
+            if (_chunked)
+            {
+                await _connection.Sender.SendAsync(LastChunk, [], default).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (Lkm.Sdk.Networking.ConnectionErrors.IsConnectionError(ex))
+        {
+            _connection.Abort();
+            return;
+        }
+
+        await _connection.EndAsync(lingerTimeout).ConfigureAwait(false);
     }
 
-    // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
+    /// <summary>A write in flight means the client is not keeping up (or gone): shut the socket so the send ends now.</summary>
+    protected override void OnClosed(string reason)
+    {
+        if (Volatile.Read(ref _writing) != 0)
+        {
+            _transportAborted = true;
+            _connection.ShutdownSend();
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    private async ValueTask Send(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
     {
         Volatile.Write(ref _writing, 1);
         try
         {
-            var body = _http.Response.BodyWriter;
-            foreach (var segment in segments)
+            if (IsClosed)
             {
-                body.Write(segment.Memory.Span);
+                return;
             }
 
-            var result = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (result.IsCompleted)
-            {
-                Close("client closed");
-            }
+            await _connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref _writing, 0);
-        }
-    }
-
-    /// <summary>
-    /// A write in flight means the client is not keeping up (or gone): abort the connection so it
-    /// ends now (Kestrel also aborts when the flush is cancelled by the closing token; this does not
-    /// rely on it). An idle response is left to end normally (final chunk / FIN) when the handler
-    /// returns, so a player sees a clean end of stream with every byte sent.
-    /// </summary>
-    protected override void OnClosed(string reason)
-    {
-        if (_streaming && Volatile.Read(ref _writing) != 0)
-        {
-            _http.Abort();
         }
     }
 }

@@ -1,79 +1,210 @@
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Http;
+using Lkm.Sdk.Networking;
 using Lkm.Sdk.Streaming;
+using Lkm.Sdk.WebSockets;
 using Microsoft.AspNetCore.Http;
 
 namespace Lkm.Plugins.Flv;
 
 /// <summary>
-/// A WS-FLV player: the same bytes as HTTP-FLV, one binary WebSocket message per segment (the FLV
-/// header segment is its own message). The upgrade is the WebSocket's "200 OK": it happens in
-/// <see cref="StartAsync"/>, once the stream has started, so a player whose stream never starts is
-/// refused with a plain HTTP status instead of an open socket that never carries a byte.
-/// Closing needs no abort here: a send blocked on a stalled client ends through the cancelled
-/// <see cref="SinkBase.Closing"/> token (a WebSocket aborts itself when a pending send is cancelled),
-/// and an idle socket stays open so the handler can send a close frame once the writer loop stopped.
+/// A WS-FLV player written straight to its socket (<see cref="DirectHttpConnection"/>): the upgrade ("101") goes
+/// out when the stream starts, then each wake-up of the writer loop is one binary frame — a per-player frame header
+/// and the shared segments in one gather write, no copy per player. What the player sends is read from Kestrel's
+/// connection pipe by <see cref="WebSocketClientFrameReader"/>: pings are answered through the writer loop (never
+/// during a write), a close frame or the connection's end closes the sink, a protocol error closes it with 1002.
 /// </summary>
 internal sealed class WsFlvSink : SinkBase
 {
-    public const string ProtocolName = "ws-flv";
+    public const string ProtocolName = KestrelWsFlvSink.ProtocolName;
+
+    private const ushort NormalClosure = 1000;
+    private const ushort GoingAway = 1001;
+    private const ushort ProtocolError = 1002;
 
     private readonly HttpContext _http;
-    private WebSocket? _socket;
+    private readonly DirectHttpConnection _connection;
 
-    public WsFlvSink(HttpContext http, EndPoint? remoteEndPoint)
+    // One per player, rewritten before each send.
+    private readonly byte[] _frameHeader = new byte[WebSocketFrameHeader.MaxLength];
+    private byte[]? _pendingPong;
+    private int _writing;
+    private volatile bool _transportAborted;
+    private volatile bool _peerClosed;
+    private volatile bool _inputEnded;
+    private string? _protocolError;
+
+    public WsFlvSink(HttpContext http, DirectHttpConnection connection, EndPoint? remoteEndPoint)
         : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
     {
         _http = http;
+        _connection = connection;
     }
 
-    /// <summary>The upgraded socket; null until the stream started (or when the upgrade failed).</summary>
-    public WebSocket? Socket => Volatile.Read(ref _socket);
-
-    /// <summary>Reads what the player sends until it closes; completed when there is no socket.</summary>
+    /// <summary>Reads what the player sends until its close frame or the connection's end; completed before the upgrade.</summary>
     public Task Receiving { get; private set; } = Task.CompletedTask;
 
     protected override async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        var socket = await _http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        Volatile.Write(ref _socket, socket);
-        Receiving = ReceiveUntilClosedAsync(socket);
+        var headers = _http.Response.Headers;
+        headers.Upgrade = "websocket";
+        headers.Connection = "Upgrade";
+        headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(_http.Request.Headers.SecWebSocketKey.ToString());
+        var head = DirectHttpConnection.BuildHead(StatusCodes.Status101SwitchingProtocols, headers);
+        await Send(new ArraySegment<byte>(head), [], default).ConfigureAwait(false);
+        Receiving = ReceiveUntilClosedAsync();
     }
 
-    // Pooled builder: a player's writer loop awaits this a few times a second for hours; no box per write.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
-        var socket = Volatile.Read(ref _socket) ?? throw new InvalidOperationException("WebSocket not attached.");
+        if (Interlocked.Exchange(ref _pendingPong, null) is { } pong)
+        {
+            await Send(new ArraySegment<byte>(pong), [], default).ConfigureAwait(false);
+        }
+
+        long total = 0;
         foreach (var segment in segments)
         {
-            await socket.SendAsync(segment.Memory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            total += segment.Length;
+        }
+
+        if (total > 0)
+        {
+            int headerLength = WebSocketFrameHeader.Write(_frameHeader, WebSocketOpcode.Binary, total);
+            await Send(new ArraySegment<byte>(_frameHeader, 0, headerLength), segments, default).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads (and discards) what the player sends, to notice its close frame or a dead connection.</summary>
-    private async Task ReceiveUntilClosedAsync(WebSocket socket)
+    /// <summary>
+    /// After the writer loop: a player still connected gets a close frame (1000, 1001 on shutdown, 1002 after a
+    /// protocol error) and the closing handshake; one that fell behind, failed or vanished is dropped at once.
+    /// </summary>
+    public async Task FinishAsync(TimeSpan closeTimeout, bool serverShuttingDown)
     {
-        var buffer = new byte[256];
+        bool canClose = HasStarted && !_transportAborted && !_inputEnded && Fault is null && CloseCause != SinkCloseCause.TooSlow;
+        if (!canClose)
+        {
+            _connection.Abort();
+            return;
+        }
+
+        ushort status = _protocolError is not null ? ProtocolError : serverShuttingDown ? GoingAway : NormalClosure;
+        try
+        {
+            var frame = WebSocketFrameHeader.CloseFrame(status, _protocolError ?? CloseReason ?? string.Empty);
+            await _connection.Sender.SendAsync(frame, [], default).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
+        {
+            _connection.Abort();
+            return;
+        }
+
+        // The player answers with its close frame (unless it sent one first); then the server closes TCP (RFC 6455 7.1.1).
+        bool answered = _peerClosed || _protocolError is not null;
+        if (!answered)
+        {
+            answered = await Task.WhenAny(Receiving, Task.Delay(closeTimeout)).ConfigureAwait(false) == Receiving;
+        }
+
+        await _connection.EndAsync(closeTimeout, readInput: answered && Receiving.IsCompleted).ConfigureAwait(false);
+    }
+
+    protected override void OnClosed(string reason)
+    {
+        if (Volatile.Read(ref _writing) != 0)
+        {
+            _transportAborted = true;
+            _connection.ShutdownSend();
+        }
+    }
+
+    private async Task ReceiveUntilClosedAsync()
+    {
+        var input = _connection.Input;
+        var frames = new WebSocketClientFrameReader();
         try
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                // Not ended by the sink's closing: after it, the player's answer to our close frame is read here too.
+                // Dropping the connection (Abort) completes the input and so ends this loop.
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                var reader = new SequenceReader<byte>(result.Buffer);
+                bool closed = false;
+                while (!closed && frames.TryRead(ref reader, out var frame))
                 {
-                    break;
+                    closed = OnControlFrame(frame);
+                }
+
+                input.AdvanceTo(reader.Position, result.Buffer.End);
+                if (closed)
+                {
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    _inputEnded = true;
+                    Close("client closed");
+                    return;
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (WebSocketException ex)
         {
+            _protocolError = ex.Message;
+            Close(ex.Message);
+        }
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex) || ex is InvalidOperationException)
+        {
+            _inputEnded = true;
+            Close("client closed");
+        }
+    }
+
+    /// <returns>True for the player's close frame: nothing more is read.</returns>
+    private bool OnControlFrame(WebSocketControlFrame frame)
+    {
+        switch (frame.Opcode)
+        {
+            case WebSocketOpcode.Ping:
+                var pong = new byte[2 + frame.Payload.Length];
+                WebSocketFrameHeader.Write(pong, WebSocketOpcode.Pong, frame.Payload.Length);
+                frame.Payload.CopyTo(pong.AsSpan(2));
+                Volatile.Write(ref _pendingPong, pong); // a newer ping replaces an unanswered one (RFC 6455 5.5.3)
+                Wake();
+                return false;
+            case WebSocketOpcode.Close:
+                _peerClosed = true;
+                Close("client closed");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask Send(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+
+            await _connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
         }
         finally
         {
-            Close("client closed");
+            Volatile.Write(ref _writing, 0);
         }
     }
 }

@@ -44,12 +44,14 @@ public sealed class HttpFlvTests
         return bytes;
     }
 
-    [Fact]
-    public async Task GetStreamsFlvWithHeadersAndCorsAndPassesRequestToHub()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetStreamsFlvWithHeadersAndCorsAndPassesRequestToHub(bool directSend)
     {
         var content = SyntheticContent();
         var hub = new TestHub { Content = content };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 
@@ -81,11 +83,13 @@ public sealed class HttpFlvTests
         Assert.Equal(FlvTransStreamFactory.ProtocolName, Assert.Single(server.Context.TransStreamFactories).Protocol);
     }
 
-    [Fact]
-    public async Task ClientLeavingClosesSinkAndDisposesPlayHandle()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ClientLeavingClosesSinkAndDisposesPlayHandle(bool directSend)
     {
         var hub = new TestHub { Content = SyntheticContent() };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 
@@ -99,12 +103,14 @@ public sealed class HttpFlvTests
         await play.Sink.Completion.WaitAsync(Timeout, TestContext.Current.CancellationToken);
     }
 
-    [Fact]
-    public async Task SinkClosedByHostEndsTheResponseCleanlyAfterEveryByte()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SinkClosedByHostEndsTheResponseCleanlyAfterEveryByte(bool directSend)
     {
         var content = SyntheticContent();
         var hub = new TestHub { Content = content, CloseWhenSent = true };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 
@@ -120,11 +126,13 @@ public sealed class HttpFlvTests
         Assert.Equal("stream ended", ((SinkBase)play.Sink).CloseReason);
     }
 
-    [Fact]
-    public async Task NoHeadersUntilTheStreamStartsAnd404WhenItDoesNotStartInTime()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NoHeadersUntilTheStreamStartsAnd404WhenItDoesNotStartInTime(bool directSend)
     {
         var hub = new TestHub { Content = [] }; // the stream has not started: no segment yet
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 
@@ -142,8 +150,10 @@ public sealed class HttpFlvTests
         Assert.Single(server.Context.Logs.Entries, e => e.Message.Contains("FLV play refused", StringComparison.Ordinal) && e.Message.Contains("404", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task AWaitingPlayerGets200AndTheStreamOnceItStarts()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AWaitingPlayerGets200AndTheStreamOnceItStarts(bool directSend)
     {
         var content = SyntheticContent();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -160,7 +170,7 @@ public sealed class HttpFlvTests
             });
             return ValueTask.FromResult<IAsyncDisposable>(new TestPlay(request, sink));
         };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 
@@ -177,13 +187,15 @@ public sealed class HttpFlvTests
         Assert.Equal(FlvParse.Concat(content.Select(s => s.Memory)), await ReadExactlyAsync(body, total, cts.Token));
     }
 
-    [Fact]
-    public async Task StalledClientIsCutOffWhenHostClosesTheSink()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StalledClientIsCutOffWhenHostClosesTheSink(bool directSend)
     {
         // Far more than socket buffers hold, so the sink's flush blocks on a client that reads nothing.
         var big = Segment.CopyOf(new byte[8 * 1024 * 1024]);
         var hub = new TestHub { Content = [SyntheticContent()[0], big] };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var cts = new CancellationTokenSource(Timeout);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await socket.ConnectAsync(server.BaseUri.Host, server.BaseUri.Port, cts.Token);
@@ -347,12 +359,14 @@ public sealed class HttpFlvTests
         Assert.Empty(hub.Plays);
     }
 
-    [Fact]
-    public async Task Http10ClientGetsIdentityBodyUntilClose()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Http10ClientGetsIdentityBodyUntilClose(bool directSend)
     {
         var content = SyntheticContent();
         var hub = new TestHub { Content = content, CloseWhenSent = true };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var cts = new CancellationTokenSource(Timeout);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(server.BaseUri.Host, server.BaseUri.Port, cts.Token);
@@ -384,12 +398,14 @@ public sealed class HttpFlvTests
         FlvParse.AssertConsistentPreviousTagSizes(flv);
     }
 
-    [Fact]
-    public async Task FfmpegSampleOverHttpParsesAsFlv()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FfmpegSampleOverHttpParsesAsFlv(bool directSend)
     {
         var sample = await FlvSample.GetAsync();
         var hub = new TestHub { Content = sample.Content };
-        await using var server = await FlvTestServer.StartAsync(hub);
+        await using var server = await FlvTestServer.StartAsync(hub, FlvTestServer.Options(directSend));
         using var client = new HttpClient { BaseAddress = server.BaseUri };
         using var cts = new CancellationTokenSource(Timeout);
 

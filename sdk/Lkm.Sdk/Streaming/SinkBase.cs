@@ -17,7 +17,8 @@ public abstract class SinkBase : ISink
 {
     private const int InitialBatchCapacity = 16;
     private static long s_nextId;
-    private readonly Channel<Segment> _queue = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // A null item wakes the writer loop with nothing to write (see Wake), from a thread of the plugin's: two writers.
+    private readonly Channel<Segment?> _queue = Channel.CreateUnbounded<Segment?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
@@ -121,7 +122,10 @@ public abstract class SinkBase : ISink
 
                 while (batch.Count < 256 && reader.TryRead(out var segment))
                 {
-                    batch.Add(segment);
+                    if (segment is not null)
+                    {
+                        batch.Add(segment);
+                    }
                 }
 
                 try
@@ -173,8 +177,11 @@ public abstract class SinkBase : ISink
             await _closeDone.Task.ConfigureAwait(false);
             while (reader.TryRead(out var left))
             {
-                Interlocked.Add(ref _queuedBytes, -left.Length);
-                left.Release();
+                if (left is not null)
+                {
+                    Interlocked.Add(ref _queuedBytes, -left.Length);
+                    left.Release();
+                }
             }
 
             _completion.TrySetResult();
@@ -213,13 +220,19 @@ public abstract class SinkBase : ISink
     }
 
     /// <summary>
+    /// Makes the writer loop call <see cref="WriteAsync"/> soon, with an empty batch when nothing is queued: the plugin
+    /// sends data of its own there (a reply to a client's ping), in order with the media and never during a write.
+    /// </summary>
+    protected void Wake() => _queue.Writer.TryWrite(null);
+
+    /// <summary>
     /// Called once by the writer loop before the first <see cref="WriteAsync"/>, when the stream has started:
     /// send the protocol's acceptance here (HTTP status and headers, the WebSocket upgrade). Not called for a
     /// sink closed before its stream started.
     /// </summary>
     protected virtual ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Writes a batch of segments in order, as one gather write where the transport allows.</summary>
+    /// <summary>Writes a batch of segments in order, as one gather write where the transport allows. The batch is empty after a <see cref="Wake"/> alone.</summary>
     protected abstract ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken);
 
     /// <summary>Called once when the sink closes: abort the transport here so a blocked write ends.</summary>

@@ -31,6 +31,9 @@ internal sealed class FlvTestServer : IAsyncDisposable
 
     public Uri WebSocketUri(string path) => new UriBuilder(BaseUri) { Scheme = "ws", Path = path }.Uri;
 
+    /// <summary>The plugin section with <c>direct_send</c> set: players written straight to the socket, or through Kestrel.</summary>
+    public static Dictionary<string, object> Options(bool directSend) => new() { ["direct_send"] = directSend };
+
     public static async Task<FlvTestServer> StartAsync(TestHub hub, Dictionary<string, object>? config = null)
     {
         var context = new TestPluginContext(hub, config, "flv");
