@@ -76,6 +76,6 @@ public sealed class GapReportTests
         Assert.True(header >= 0, text.ToString());
         Assert.Matches(@"^all\s+12\s+400\.0\s+900\.0\s+1000\.0\s+1000\.0\s+1000\.0\s+1000\.0$", lines[header + 3].TrimEnd());
         int gcHeader = Array.FindIndex(lines, l => l.Contains("alloc MiB/s", StringComparison.Ordinal));
-        Assert.Matches(@"^10\.0\s+15\s+2\s+0\s+60\.0\s+20\.0\s+2\.0$", lines[gcHeader + 1].Trim());
+        Assert.Matches(@"^server\s+10\.0\s+15\s+2\s+0\s+60\.0\s+20\.0\s+2\.0$", lines[gcHeader + 1].Trim());
     }
 }

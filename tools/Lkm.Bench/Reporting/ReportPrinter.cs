@@ -81,8 +81,8 @@ public static class ReportPrinter
         output.WriteLine(Invariant($"server GC over the steady phase ({gc.Url}; gen0 counts every collection, gen1 those of gen1 and gen2):"));
         WriteTable(output,
         [
-            ["seconds", "gen0", "gen1", "gen2", "pause ms", "alloc MiB", "alloc MiB/s"],
-            [F(gc.Seconds), L(gc.Gen0Collections), L(gc.Gen1Collections), L(gc.Gen2Collections), F(gc.PauseMs), F(gc.AllocatedMiB), F(gc.AllocatedMiBPerSecond)],
+            ["process", "seconds", "gen0", "gen1", "gen2", "pause ms", "alloc MiB", "alloc MiB/s"],
+            ["server", F(gc.Seconds), L(gc.Gen0Collections), L(gc.Gen1Collections), L(gc.Gen2Collections), F(gc.PauseMs), F(gc.AllocatedMiB), F(gc.AllocatedMiBPerSecond)],
         ]);
         if (gc.Warning is not null)
         {
