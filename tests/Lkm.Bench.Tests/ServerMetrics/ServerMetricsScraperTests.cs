@@ -67,6 +67,11 @@ public sealed class ServerMetricsScraperTests
         await using var other = new TinyHttpServer(_ => (200, "process_cpu_seconds_total 1\n"));
         var notOurs = await ServerMetricsScraper.RunAsync(new Uri($"http://127.0.0.1:{other.Port}/metrics"), null, clock, Ct);
         Assert.StartsWith("no lkm_gc_* metrics", notOurs.Warning);
+
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+        var cancelled = await ServerMetricsScraper.RunAsync(new Uri($"http://127.0.0.1:{other.Port}/metrics"), null, clock, stopped.Token);
+        Assert.Equal("the run was stopped before the end of the steady phase", cancelled.Warning);
     }
 
     /// <summary>Answers each HTTP request on its own connection with the status and body the handler gives.</summary>

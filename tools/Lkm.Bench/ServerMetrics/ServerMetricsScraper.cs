@@ -25,20 +25,20 @@ public static class ServerMetricsScraper
         }
 
         string display = url.ToString();
-        var probe = await ScrapeAsync(http, url, cancellationToken).ConfigureAwait(false);
-        if (probe.Error is not null)
-        {
-            return ServerGcStats.Failed(display, probe.Error);
-        }
-
-        if (probe.Snapshot!.IsEmpty)
-        {
-            return ServerGcStats.Failed(display, "no lkm_gc_* metrics there (not an LKM.NET server, or an older one)");
-        }
-
         long endAt = clock.EndTicks - Math.Min(RunClock.ToTicks(EndLead), (clock.EndTicks - clock.SteadyStartTicks) / 10);
         try
         {
+            var probe = await ScrapeAsync(http, url, cancellationToken).ConfigureAwait(false);
+            if (probe.Error is not null)
+            {
+                return ServerGcStats.Failed(display, probe.Error);
+            }
+
+            if (probe.Snapshot!.IsEmpty)
+            {
+                return ServerGcStats.Failed(display, "no lkm_gc_* metrics there (not an LKM.NET server, or an older one)");
+            }
+
             await DelayUntilAsync(clock.SteadyStartTicks, cancellationToken).ConfigureAwait(false);
             var start = await ScrapeAsync(http, url, cancellationToken).ConfigureAwait(false);
             if (start.Error is not null)
@@ -57,7 +57,7 @@ public static class ServerMetricsScraper
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return ServerGcStats.Failed(display, "the run was stopped before the steady phase ended");
+            return ServerGcStats.Failed(display, "the run was stopped before the end of the steady phase");
         }
     }
 
@@ -76,9 +76,11 @@ public static class ServerMetricsScraper
             string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return (GcSnapshot.Parse(text), ticks, null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, RunClock.Now, $"scrape of {url} failed: {ex.Message}");
+            // Refused, timed out, a body it cannot decode: the run goes on without the figures.
+            string reason = ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : ex.Message;
+            return (null, RunClock.Now, $"scrape of {url} failed: {reason}");
         }
     }
 
