@@ -2,37 +2,61 @@
 # Runs the same play scenario against LKM.NET, nginx with the RTMP module and Node-Media-Server, one
 # after another on 127.0.0.1, and prints our CPU and RSS as ratios of theirs.
 #
-#   bench/compare.sh [--players N] [--duration S] [--protocol rtmp|flv] [--ramp R] [--out DIR]
+#   bench/compare.sh [--scenario NAME] [--players N] [--duration S] [--protocol rtmp|flv|ws-flv|mixed] [--ramp R] [--out DIR]
 #
 # Each server gets one publisher (the bench's own `publish`, or ffmpeg -re with PUBLISHER=ffmpeg) looping a
-# generated 1 Mbit/s H.264+AAC FLV file, then `Lkm.Bench play` with N players and --server-pid.
-# Peers that cannot be installed are skipped with a message, never faked. Everything stays on 127.0.0.1
-# and ends by itself (bounded players and duration).
+# generated 1 Mbit/s H.264+AAC FLV file, then `Lkm.Bench play` with N players and --server-pid (LKM.NET also
+# with --server-metrics: its GC counts over the steady phase). --protocol mixed spreads the players over the
+# RTMP, HTTP-FLV and WS-FLV URLs of the same stream. Peers that cannot serve a protocol, or cannot be
+# installed, are skipped with a message, never faked (nginx-rtmp serves RTMP only; Node-Media-Server 4 serves
+# all three, WS-FLV from 4.0.21 on). Everything stays on 127.0.0.1 and ends by itself (bounded players and duration).
+# Scenarios of issue 18 (options given as well override them; the 3000-player one is run once per protocol):
+#   issue18-3000       3000 players, ramp 150/s, steady 20 s (protocol from --protocol, default rtmp)
+#   issue18-10k-rtmp   10000 RTMP players, ramp 250/s, steady 20 s
+#   issue18-10k-mixed  10000 players spread over RTMP, HTTP-FLV and WS-FLV, ramp 250/s, steady 20 s
 # Environment: LKM_BENCH_CACHE (source file, npm install; default ~/.cache/lkm-bench), LKM_BENCH_HTTP_PORT,
 # LKM_BENCH_RTMP_PORT, LKM_BENCH_CONFIGURATION (default Release), LKM_BENCH_SKIP_BUILD=1, PUBLISHER=ffmpeg,
 # LKM_BENCH_REPO (the checkout whose LKM.NET is measured, e.g. a worktree of an older commit for a before/after;
 # default this one), LKM_BENCH_PEERS (default "nginx nms"; "none" measures LKM.NET alone),
-# READ_INTERVAL=ms (play --read-interval, the same for every server; default 0 = players read as data arrives).
+# READ_INTERVAL=ms (play --read-interval, the same for every server; default 0 = players read as data arrives),
+# LKM_BENCH_METRICS_TOKEN (bearer token for LKM.NET's /metrics, if its lkm.yaml sets api.token).
 set -euo pipefail
 
-PLAYERS=1000
-DURATION=30
-PROTOCOL=rtmp
-RAMP=200
+SCENARIO=""
+OPT_PLAYERS=""
+OPT_DURATION=""
+OPT_PROTOCOL=""
+OPT_RAMP=""
 OUT=""
 while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || case "$1" in -h|--help) ;; *) echo "option $1 needs a value" >&2; exit 2 ;; esac
     case "$1" in
-        --players) PLAYERS="$2"; shift 2 ;;
-        --duration) DURATION="$2"; shift 2 ;;
-        --protocol) PROTOCOL="$2"; shift 2 ;;
-        --ramp) RAMP="$2"; shift 2 ;;
+        --scenario) SCENARIO="$2"; shift 2 ;;
+        --players) OPT_PLAYERS="$2"; shift 2 ;;
+        --duration) OPT_DURATION="$2"; shift 2 ;;
+        --protocol) OPT_PROTOCOL="$2"; shift 2 ;;
+        --ramp) OPT_RAMP="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
-case "$PROTOCOL" in rtmp|flv) ;; *) echo "--protocol must be rtmp or flv" >&2; exit 2 ;; esac
-case "$PLAYERS$DURATION" in *[!0-9]*) echo "--players and --duration must be whole numbers" >&2; exit 2 ;; esac
+# Scenario defaults first, then whatever was given explicitly.
+PLAYERS=1000 DURATION=30 PROTOCOL=rtmp RAMP=200
+case "$SCENARIO" in
+    "") ;;
+    issue18-3000) PLAYERS=3000 RAMP=150 DURATION=20 ;;
+    issue18-10k-rtmp) PLAYERS=10000 RAMP=250 DURATION=20 PROTOCOL=rtmp ;;
+    issue18-10k-mixed) PLAYERS=10000 RAMP=250 DURATION=20 PROTOCOL=mixed ;;
+    *) echo "--scenario must be issue18-3000, issue18-10k-rtmp or issue18-10k-mixed" >&2; exit 2 ;;
+esac
+PLAYERS="${OPT_PLAYERS:-$PLAYERS}"
+DURATION="${OPT_DURATION:-$DURATION}"
+PROTOCOL="${OPT_PROTOCOL:-$PROTOCOL}"
+RAMP="${OPT_RAMP:-$RAMP}"
+case "$PROTOCOL" in rtmp|flv|ws-flv|mixed) ;; *) echo "--protocol must be rtmp, flv, ws-flv or mixed" >&2; exit 2 ;; esac
+case "$PLAYERS$DURATION$RAMP" in *[!0-9]*) echo "--players, --duration and --ramp must be whole numbers" >&2; exit 2 ;; esac
+[ "$PLAYERS" -ge 1 ] && [ "$RAMP" -ge 1 ] || { echo "--players and --ramp must be at least 1" >&2; exit 2; }
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LKM_REPO="$(cd "${LKM_BENCH_REPO:-$REPO}" && pwd)"
@@ -116,7 +140,24 @@ for p in "$HTTP_PORT" "$RTMP_PORT"; do
         exit 1
     fi
 done
+# One descriptor per player in the bench and another in the server (both inherit this shell's limit), plus
+# their own files and sockets: raise the soft limit as far as the hard one allows, and stop if that is short.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+FDS_NEEDED=$((PLAYERS + 1024))
+FDS="$(ulimit -n)"
+if [ "$FDS" != unlimited ] && [ "$FDS" -lt "$FDS_NEEDED" ]; then
+    echo "$PLAYERS players need about $FDS_NEEDED open files per process (bench and server), but 'ulimit -n' is $FDS" >&2
+    echo "and the hard limit 'ulimit -Hn' is $(ulimit -Hn): raise the hard limit (as root, or LimitNOFILE / limits.conf)" >&2
+    exit 1
+fi
+# Each player takes an ephemeral port on 127.0.0.1; the Linux default range (32768-60999) holds 28 000, and
+# connections the bench closed (TIME_WAIT) are reused on loopback with net.ipv4.tcp_tw_reuse = 2 (the default).
+if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r PORT_LOW PORT_HIGH </proc/sys/net/ipv4/ip_local_port_range
+    if [ $((PORT_HIGH - PORT_LOW)) -lt $((PLAYERS + 100)) ]; then
+        echo "warning: the ephemeral port range ($PORT_LOW-$PORT_HIGH) is small for $PLAYERS players" >&2
+    fi
+fi
 
 # ---------------------------------------------------------------- build and source file
 CONFIGURATION="${LKM_BENCH_CONFIGURATION:-Release}"
@@ -147,6 +188,16 @@ if [ -z "$EXPECT_KBPS" ] || [ "$EXPECT_KBPS" -le 0 ]; then
 fi
 PUBLISH_SECONDS=$((PLAYERS / RAMP + DURATION + 30))
 
+play_urls() { # rtmp-port http-port: the --url arguments of $PROTOCOL for a server serving live/bench on those ports
+    local rtmp="rtmp://127.0.0.1:$1/live/bench" flv="http://127.0.0.1:$2/live/bench.flv" ws="ws://127.0.0.1:$2/live/bench.flv"
+    case "$PROTOCOL" in
+        rtmp) echo "--url $rtmp" ;;
+        flv) echo "--url $flv" ;;
+        ws-flv) echo "--url $ws" ;;
+        mixed) echo "--url $rtmp --url $flv --url $ws" ;;
+    esac
+}
+
 start_publisher() { # rtmp-url
     if [ "${PUBLISHER:-bench}" = ffmpeg ]; then
         ffmpeg -hide_banner -loglevel error -re -stream_loop -1 -i "$SOURCE" -c copy -t "$PUBLISH_SECONDS" -f flv "$1" \
@@ -158,8 +209,9 @@ start_publisher() { # rtmp-url
     PIDS+=("$PUBLISHER_PID")
 }
 
-run_scenario() { # name server-pid publish-url play-url
-    local name="$1" server_pid="$2" publish_url="$3" play_url="$4" code=0
+run_scenario() { # name server-pid publish-url play-arguments... (--url ..., --server-metrics ...)
+    local name="$1" server_pid="$2" publish_url="$3" code=0
+    shift 3
     start_publisher "$publish_url"
     sleep 4 # connected, and a GOP in the server's cache
     if ! alive "$PUBLISHER_PID"; then
@@ -167,8 +219,8 @@ run_scenario() { # name server-pid publish-url play-url
         cat "$WORK/publisher.log" >&2
         return 1
     fi
-    log "$name: $PLAYERS players of $play_url, ramp $RAMP/s, steady ${DURATION}s"
-    "${BENCH[@]}" play --url "$play_url" -n "$PLAYERS" --ramp "$RAMP" --duration "$DURATION" \
+    log "$name: $PLAYERS players ($PROTOCOL: $*), ramp $RAMP/s, steady ${DURATION}s"
+    "${BENCH[@]}" play "$@" -n "$PLAYERS" --ramp "$RAMP" --duration "$DURATION" \
         --expect-kbps "$EXPECT_KBPS" --read-interval "${READ_INTERVAL:-0}" --server-pid "$server_pid" --json "$OUT/$name.json" | tee "$OUT/$name.txt" || code=$?
     stop_pid "$PUBLISHER_PID"
     [ "$code" -eq 0 ] || [ "$code" -eq 3 ] # 3 = ran, some players unhealthy
@@ -188,8 +240,11 @@ for ((i = 0; i < 150; i++)); do
     sleep 0.2
 done
 if grep -q "LKM.NET ready" "$WORK/lkm.log"; then
-    if [ "$PROTOCOL" = rtmp ]; then play="rtmp://127.0.0.1:$RTMP_PORT/live/bench"; else play="http://127.0.0.1:$HTTP_PORT/live/bench.flv"; fi
-    run_scenario lkm "$LKM_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" "$play" && RAN+=(lkm)
+    # /metrics is on the media port with the shipped lkm.yaml (api.listen empty).
+    metrics=(--server-metrics "http://127.0.0.1:$HTTP_PORT/metrics")
+    [ -z "${LKM_BENCH_METRICS_TOKEN:-}" ] || metrics+=(--server-metrics-token "$LKM_BENCH_METRICS_TOKEN")
+    # shellcheck disable=SC2046 # play_urls prints words without spaces
+    run_scenario lkm "$LKM_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" $(play_urls "$RTMP_PORT" "$HTTP_PORT") "${metrics[@]}" && RAN+=(lkm)
 else
     echo "LKM.NET did not start:" >&2
     tail -20 "$WORK/lkm.log" >&2
@@ -202,7 +257,7 @@ NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 if ! wants nginx; then
     echo "skipped: not in LKM_BENCH_PEERS" >&2
 elif [ "$PROTOCOL" != rtmp ]; then
-    echo "skipped: Debian's libnginx-mod-rtmp serves RTMP only (HTTP-FLV needs nginx-http-flv-module, not packaged)" >&2
+    echo "skipped: Debian's libnginx-mod-rtmp serves RTMP only, not $PROTOCOL (HTTP-FLV / WS-FLV need nginx-http-flv-module, not packaged)" >&2
 else
     if [ ! -f "$NGINX_MODULE" ] || ! command -v nginx >/dev/null; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -240,7 +295,7 @@ CONF
         NGINX_PID=$!
         PIDS+=("$NGINX_PID")
         if wait_port "$RTMP_PORT" 10; then
-            run_scenario nginx "$NGINX_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" && RAN+=(nginx)
+            run_scenario nginx "$NGINX_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" --url "rtmp://127.0.0.1:$RTMP_PORT/live/bench" && RAN+=(nginx)
         else
             echo "nginx did not start:" >&2
             cat "$NGX/logs/error.log" "$NGX/logs/stdout.log" >&2 || true
@@ -261,9 +316,17 @@ if wants nms && command -v node >/dev/null && command -v npm >/dev/null; then
         npm install --prefix "$NMS_DIR" "node-media-server@$NMS_MAJOR" --no-audit --no-fund --loglevel=error >&2 || true
     fi
 fi
+NMS_PKG="$NMS_DIR/node_modules/node-media-server/package.json"
+nms_version() { node -p "require('$NMS_PKG').version" 2>/dev/null || true; }
+# WS-FLV (ws://host:http-port/app/name.flv) came with 4.0.21 (its HTTP server got a WebSocket server).
+nms_has_ws() { node -e "const [a, b, c] = require('$NMS_PKG').version.split('.').map(Number); process.exit(a > 4 || (a === 4 && (b > 0 || c >= 21)) ? 0 : 1)" 2>/dev/null; }
 if ! wants nms; then
     echo "skipped: not in LKM_BENCH_PEERS" >&2
-elif [ -f "$NMS_APP" ] && [ "$(node -p "require('$NMS_DIR/node_modules/node-media-server/package.json').version.split('.')[0]")" = "$NMS_MAJOR" ]; then
+elif [ ! -f "$NMS_APP" ] || [ "$(nms_version | cut -d. -f1)" != "$NMS_MAJOR" ]; then
+    echo "skipped: node-media-server@$NMS_MAJOR could not be installed (needs node >= 20 and npm)" >&2
+elif { [ "$PROTOCOL" = ws-flv ] || [ "$PROTOCOL" = mixed ]; } && ! nms_has_ws; then
+    echo "skipped: node-media-server $(nms_version) in $NMS_DIR has no WS-FLV (4.0.21 and later have; delete that folder to reinstall)" >&2
+else
     NMS="$WORK/nms"
     mkdir -p "$NMS"
     # v4 config (bin/config.json shape): no webadmin, no recording, RTMP and HTTP/WS-FLV on 127.0.0.1.
@@ -282,31 +345,44 @@ CONF
     NMS_PID=$!
     PIDS+=("$NMS_PID")
     if wait_port "$RTMP_PORT" 15 && wait_port "$HTTP_PORT" 5; then
-        if [ "$PROTOCOL" = rtmp ]; then play="rtmp://127.0.0.1:$RTMP_PORT/live/bench"; else play="http://127.0.0.1:$HTTP_PORT/live/bench.flv"; fi
-        run_scenario nms "$NMS_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" "$play" && RAN+=(nms)
+        # shellcheck disable=SC2046 # play_urls prints words without spaces
+        run_scenario nms "$NMS_PID" "rtmp://127.0.0.1:$RTMP_PORT/live/bench" $(play_urls "$RTMP_PORT" "$HTTP_PORT") && RAN+=(nms)
     else
         echo "Node-Media-Server did not start:" >&2
         tail -20 "$NMS/nms.log" >&2
     fi
     stop_pid "$NMS_PID"
-else
-    echo "skipped: node-media-server@$NMS_MAJOR could not be installed (needs node >= 20 and npm)" >&2
 fi
 
 # ---------------------------------------------------------------- summary
 log "summary: $PROTOCOL, $PLAYERS players, ${DURATION}s steady, source ${EXPECT_KBPS} kbps (results in $OUT)"
-printf '%-8s %9s %9s %9s %9s %9s %9s %9s\n' server healthy "cpu avg%" "cpu max%" "rss MiB" "kf p50" "kf p99" "bench%"
+# gap p90 / max: the longest wait between media deliveries per player in the steady phase (p90 over players, and
+# the worst player); gc: the server's collections gen0/gen1/gen2, GC pause and allocation rate over the steady
+# phase (LKM.NET only: read from its /metrics).
+printf '%-8s %11s %8s %8s %8s %7s %7s %8s %8s %11s %8s %9s %6s\n' server healthy "cpu avg%" "cpu max%" "rss MiB" "kf p50" "kf p99" \
+    "gap p90" "gap max" "gc 0/1/2" "pause ms" "alloc MiB/s" "bench%"
 declare -A CPU RSS
 for name in "${RAN[@]}"; do
     f="$OUT/$name.json"
     CPU[$name]="$(json_number "$f" .server.cpuAvgPercent "r['server']['cpuAvgPercent']")"
     RSS[$name]="$(json_number "$f" .server.rssMaxMiB "r['server']['rssMaxMiB']")"
-    printf '%-8s %9s %9s %9s %9s %9s %9s %9s\n' "$name" \
+    gc="-" pause="-" alloc="-"
+    if [ -n "$(json_number "$f" .serverGc.gen0Collections "(r.get('serverGc') or {}).get('gen0Collections')")" ]; then
+        gc="$(json_number "$f" .serverGc.gen0Collections "r['serverGc']['gen0Collections']")/$(json_number "$f" .serverGc.gen1Collections "r['serverGc']['gen1Collections']")/$(json_number "$f" .serverGc.gen2Collections "r['serverGc']['gen2Collections']")"
+        pause="$(json_number "$f" .serverGc.pauseMs "r['serverGc']['pauseMs']")"
+        alloc="$(json_number "$f" .serverGc.allocatedMiBPerSecond "r['serverGc']['allocatedMiBPerSecond']")"
+    fi
+    printf '%-8s %11s %8s %8s %8s %7s %7s %8s %8s %11s %8s %9s %6s\n' "$name" \
         "$(json_number "$f" .overall.healthy "r['overall']['healthy']")/$PLAYERS" "${CPU[$name]}" \
         "$(json_number "$f" .server.cpuMaxPercent "r['server']['cpuMaxPercent']")" "${RSS[$name]}" \
         "$(json_number "$f" .overall.firstKeyframeMs.p50 "(r['overall']['firstKeyframeMs'] or {}).get('p50')")" \
         "$(json_number "$f" .overall.firstKeyframeMs.p99 "(r['overall']['firstKeyframeMs'] or {}).get('p99')")" \
+        "$(json_number "$f" .overall.steadyGapMs.p90 "(r['overall'].get('steadyGapMs') or {}).get('p90')")" \
+        "$(json_number "$f" .overall.steadyGapMs.max "(r['overall'].get('steadyGapMs') or {}).get('max')")" \
+        "$gc" "${pause:--}" "${alloc:--}" \
         "$(json_number "$f" .bench.cpuAvgPercent "r['bench']['cpuAvgPercent']")"
+    warning="$(json_number "$f" .serverGc.warning "(r.get('serverGc') or {}).get('warning')")"
+    [ -z "$warning" ] || echo "         $name server metrics: $warning"
 done
 if [ -n "${CPU[lkm]:-}" ]; then
     for peer in nginx nms; do

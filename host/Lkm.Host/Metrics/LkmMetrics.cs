@@ -19,6 +19,8 @@ public sealed class LkmMetrics
     // Hook latency buckets: 2 µs .. ~33 s, doubling, the same bounds HookLatencyHistogram counts in.
     private const int HookBuckets = 25;
 
+    private static readonly string[] GenerationLabels = ["0", "1", "2"];
+
     private readonly ApiServices _services;
     private readonly SemaphoreSlim _scrape = new(1, 1);
     private readonly HashSet<string> _streams = new(StringComparer.Ordinal);
@@ -39,6 +41,9 @@ public sealed class LkmMetrics
     private readonly Counter _playsAccepted;
     private readonly Counter _faultedPlayers;
     private readonly Gauge _liveHeap;
+    private readonly Counter _gcCollections;
+    private readonly Counter _gcPause;
+    private readonly Counter _gcAllocated;
     private readonly Counter _hookCalls;
     private readonly Counter _hookFailures;
     private readonly Counter _hookTimeouts;
@@ -74,6 +79,9 @@ public sealed class LkmMetrics
         _playsAccepted = factory.CreateCounter("lkm_plays_accepted_total", "Players accepted (attached or left waiting) since the server started.");
         _faultedPlayers = factory.CreateCounter("lkm_player_faults_total", "Players that ended on an error in their own code (a bug, logged with its stack), since the server started.");
         _liveHeap = factory.CreateGauge("lkm_gc_heap_live_bytes", "Managed heap right after the last full blocking GC, free space excluded (0 before the first): the live objects, the figure to watch for leaks.");
+        _gcCollections = factory.CreateCounter("lkm_gc_collections_total", "Garbage collections since the server started, by generation (GC.CollectionCount: a collection of a generation collects the younger ones too, so generation 0 counts every GC).", ["generation"]);
+        _gcPause = factory.CreateCounter("lkm_gc_pause_seconds_total", "Time the process was paused by garbage collections since it started (GC.GetTotalPauseDuration).");
+        _gcAllocated = factory.CreateCounter("lkm_gc_allocated_bytes_total", "Bytes allocated on the managed heap since the server started (GC.GetTotalAllocatedBytes, not precise to the last allocation context).");
         _hookCalls = factory.CreateCounter("lkm_hook_calls_total", "Hook script calls.");
         _hookFailures = factory.CreateCounter("lkm_hook_failures_total", "Hook calls that threw or did not compile.");
         _hookTimeouts = factory.CreateCounter("lkm_hook_timeouts_total", "Hook calls that ran out of time.");
@@ -108,6 +116,7 @@ public sealed class LkmMetrics
             _faultedPlayers.IncTo(engine.FaultedPlayers);
             var fullGc = GC.GetGCMemoryInfo(GCKind.FullBlocking);
             _liveHeap.Set(fullGc.HeapSizeBytes - fullGc.FragmentedBytes);
+            UpdateGc();
             UpdateHooks(_services.Hooks);
             UpdatePlugins(plugins, infos);
         }
@@ -115,6 +124,18 @@ public sealed class LkmMetrics
         {
             _scrape.Release();
         }
+    }
+
+    /// <summary>The runtime's own running totals, copied as they are (cheap reads, no event listener).</summary>
+    private void UpdateGc()
+    {
+        for (int generation = 0; generation < GenerationLabels.Length; generation++)
+        {
+            _gcCollections.WithLabels(GenerationLabels[generation]).IncTo(GC.CollectionCount(generation));
+        }
+
+        _gcPause.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
+        _gcAllocated.IncTo(GC.GetTotalAllocatedBytes(precise: false));
     }
 
     private void UpdateStreams(IReadOnlyList<SourceInfo> infos)

@@ -9,7 +9,8 @@ public sealed class ArgumentTests
     public void Play_options_parse_with_repeated_urls()
     {
         var options = Commands.ParsePlay(["--url", "rtmp://127.0.0.1:1/a/b", "--url", "http://127.0.0.1:2/a/b.flv", "-n", "30", "--ramp", "10",
-            "--duration", "5", "--expect-kbps", "1000", "--server-pid", "42", "--json", "out.json"]);
+            "--duration", "5", "--expect-kbps", "1000", "--server-pid", "42", "--json", "out.json",
+            "--server-metrics", "http://127.0.0.1:8080/metrics", "--server-metrics-token", "t0k"]);
 
         Assert.Equal([StreamProtocol.Rtmp, StreamProtocol.HttpFlv], options.Urls.Select(u => u.Protocol));
         Assert.Equal(30, options.Players);
@@ -19,6 +20,8 @@ public sealed class ArgumentTests
         Assert.Equal(1000, options.ExpectKbps);
         Assert.Equal(42, options.ServerPid);
         Assert.Equal("out.json", options.JsonPath);
+        Assert.Equal(new Uri("http://127.0.0.1:8080/metrics"), options.ServerMetricsUrl);
+        Assert.Equal("t0k", options.ServerMetricsToken);
     }
 
     [Theory]
@@ -28,6 +31,8 @@ public sealed class ArgumentTests
     [InlineData("--url rtmp://127.0.0.1/a/b -n")]
     [InlineData("--url rtmp://127.0.0.1/a/b --duration soon")]
     [InlineData("--url rtsp://127.0.0.1/a/b")]
+    [InlineData("--url rtmp://127.0.0.1/a/b --server-metrics 127.0.0.1:8080/metrics")]
+    [InlineData("--url rtmp://127.0.0.1/a/b --server-metrics ftp://127.0.0.1/metrics")]
     public void Bad_play_arguments_are_usage_errors(string args) =>
         Assert.Throws<UsageException>(() => Commands.ParsePlay(args.Split(' ')));
 

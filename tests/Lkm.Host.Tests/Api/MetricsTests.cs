@@ -78,6 +78,36 @@ public sealed class MetricsTests
         var again = await ScrapeAsync(server);
         Assert.Equal(3, again.Value("lkm_hook_duration_seconds_count"));
     }
+
+    [Fact]
+    public async Task Gc_collections_pause_and_allocations_are_running_totals_read_at_scrape_time()
+    {
+        await using var server = await ApiTestServer.StartAsync();
+        var before = await ScrapeAsync(server);
+        byte[] garbage = new byte[4 << 20]; // lands on the large object heap: counted at once
+        GC.KeepAlive(garbage);
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var after = await ScrapeAsync(server);
+
+        foreach (string name in new[] { "lkm_gc_collections_total", "lkm_gc_pause_seconds_total", "lkm_gc_allocated_bytes_total" })
+        {
+            Assert.Equal("counter", after.Types[name]);
+        }
+
+        static double Gen(PrometheusText m, string generation)
+        {
+            double? value = m.Value("lkm_gc_collections_total", ("generation", generation));
+            Assert.NotNull(value);
+            return value.Value;
+        }
+
+        // The test host's own GC (in-process server): other tests run alongside, so only lower bounds hold.
+        Assert.True(Gen(after, "2") >= Gen(before, "2") + 1, "the forced gen2 collection is counted");
+        Assert.True(Gen(after, "0") >= Gen(after, "1") && Gen(after, "1") >= Gen(after, "2"), "a collection of a generation collects the younger ones too");
+        Assert.True(after.Value("lkm_gc_allocated_bytes_total") >= before.Value("lkm_gc_allocated_bytes_total") + garbage.Length);
+        Assert.True(after.Value("lkm_gc_pause_seconds_total") > 0);
+        Assert.True(after.Value("lkm_gc_pause_seconds_total") >= before.Value("lkm_gc_pause_seconds_total"));
+    }
 }
 
 /// <summary>A temporary folder for a test's scripts.</summary>

@@ -19,7 +19,8 @@ public static class Commands
 
     public static PlayOptions ParsePlay(IEnumerable<string> args)
     {
-        var reader = new ArgReader(args, new HashSet<string> { "--url", "-n", "--ramp", "--duration", "--expect-kbps", "--json", "--server-pid", "--read-interval" });
+        var reader = new ArgReader(args, new HashSet<string> { "--url", "-n", "--ramp", "--duration", "--expect-kbps", "--json", "--server-pid", "--read-interval",
+            "--server-metrics", "--server-metrics-token" });
         var urls = reader.All("--url").Select(ParseUrl).ToArray();
         if (urls.Length == 0)
         {
@@ -34,6 +35,8 @@ public static class Commands
             Duration = TimeSpan.FromSeconds(reader.Double(0.5, MaxSeconds, "--duration") ?? 30),
             ExpectKbps = reader.Double(1, 10_000_000, "--expect-kbps"),
             ServerPid = reader.Single("--server-pid") is null ? null : reader.Int(0, 1, int.MaxValue, "--server-pid"),
+            ServerMetricsUrl = reader.Single("--server-metrics") is string metrics ? ParseMetricsUrl(metrics) : null,
+            ServerMetricsToken = reader.Single("--server-metrics-token"),
             JsonPath = reader.Single("--json"),
             ReadInterval = TimeSpan.FromMilliseconds(reader.Double(0, 1000, "--read-interval") ?? 0),
         };
@@ -95,6 +98,11 @@ public static class Commands
 
         return report.Failed == 0 ? ExitHealthy : ExitUnhealthy;
     }
+
+    private static Uri ParseMetricsUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new UsageException($"--server-metrics needs an http:// or https:// URL, not '{text}'");
 
     private static StreamUrl ParseUrl(string text)
     {

@@ -12,6 +12,9 @@ public static class Usage
                  --duration S                steady phase after the ramp, seconds (default 30)
                  --expect-kbps K             source bitrate; healthy = >= 95% of it (default: of the median)
                  --server-pid P              sample that process's CPU and RSS during the steady phase
+                 --server-metrics URL        LKM.NET's /metrics (e.g. http://127.0.0.1:8080/metrics): report its
+                                             GC collections, pause time and allocations over the steady phase
+                 --server-metrics-token T    bearer token for it (the server's api.token)
                  --json FILE                 write the report as JSON
                  --read-interval MS          after its first key frame a player reads at most every MS ms
                                              (default 0 = as data arrives; cheaper for the bench, but on

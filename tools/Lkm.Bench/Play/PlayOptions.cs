@@ -20,6 +20,12 @@ public sealed record PlayOptions
 
     public int? ServerPid { get; init; }
 
+    /// <summary>The server's Prometheus <c>/metrics</c>, scraped for its GC counts at the start and end of the steady phase.</summary>
+    public Uri? ServerMetricsUrl { get; init; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c> with the scrapes (LKM.NET's api.token).</summary>
+    public string? ServerMetricsToken { get; init; }
+
     /// <summary>
     /// After its first key frame a player reads at most once per interval (see <see cref="Net.ReadPacer"/>);
     /// zero (the default) = read as data arrives, like a real player. Pacing makes the bench cheaper against

@@ -2,6 +2,7 @@ using System.Net;
 using Lkm.Bench.Net;
 using Lkm.Bench.Reporting;
 using Lkm.Bench.Sampling;
+using Lkm.Bench.ServerMetrics;
 
 namespace Lkm.Bench.Play;
 
@@ -31,6 +32,7 @@ public static class PlayRunner
 
         var server = options.ServerPid is int pid ? ProcSampler.RunAsync("server", pid, clock, cancellationToken) : null;
         var self = ProcSampler.RunAsync("bench", Environment.ProcessId, clock, cancellationToken);
+        var serverGc = options.ServerMetricsUrl is { } metricsUrl ? ServerMetricsScraper.RunAsync(metricsUrl, options.ServerMetricsToken, clock, cancellationToken) : null;
 
         using var pacer = options.ReadInterval > TimeSpan.Zero ? new ReadPacer(options.ReadInterval) : null;
         var stats = new PlayerStats[options.Players];
@@ -80,7 +82,8 @@ public static class PlayRunner
         await reporter.ConfigureAwait(false);
         var serverStats = server is null ? null : await server.ConfigureAwait(false);
         var selfStats = await self.ConfigureAwait(false);
-        return PlayReportBuilder.Build(options, stats.AsSpan(0, started).ToArray(), serverStats, selfStats, stoppedInTime);
+        var gcStats = serverGc is null ? null : await serverGc.ConfigureAwait(false);
+        return PlayReportBuilder.Build(options, stats.AsSpan(0, started).ToArray(), serverStats, selfStats, gcStats, stoppedInTime);
     }
 
     private static async Task ReportProgressAsync(TextWriter progress, PlayerStats[] stats, RunClock clock, CancellationToken runEnd)

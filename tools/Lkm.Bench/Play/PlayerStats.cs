@@ -14,6 +14,9 @@ public sealed class PlayerStats : IMediaObserver
 
     private readonly RunClock _clock;
 
+    // Longest waits between media deliveries after the first key frame (steady phase, whole run).
+    private DeliveryGaps _gaps;
+
     // Key-frame anchored bitrate window (see BitrateKbps).
     private int _anchors;
     private long _anchorFirstTicks;
@@ -36,6 +39,7 @@ public sealed class PlayerStats : IMediaObserver
         Protocol = protocol;
         Url = url;
         _clock = clock;
+        _gaps = new DeliveryGaps(clock.SteadyStartTicks, clock.EndTicks);
     }
 
     public int Index { get; }
@@ -69,7 +73,17 @@ public sealed class PlayerStats : IMediaObserver
 
     public int Stalls { get; private set; }
 
+    /// <summary>Longest silence from the first media byte on (trailing silence included unless dropped): what stalls are counted from.</summary>
     public long MaxGapTicks { get; private set; }
+
+    /// <summary>
+    /// Longest wait between media deliveries during the steady phase, after the first key frame (see
+    /// <see cref="DeliveryGaps"/>); null when the player did not play during the steady phase or is not over yet.
+    /// </summary>
+    public long? SteadyGapTicks => _gaps.HasSteadyFigure ? _gaps.SteadyMaxTicks : null;
+
+    /// <summary>Longest wait between media deliveries over the whole run (ramp included), after the first key frame; null without one.</summary>
+    public long? RunGapTicks => _gaps.Started ? _gaps.RunMaxTicks : null;
 
     /// <summary>Failed before any media arrived (refused, unreachable, not found).</summary>
     public bool Failed { get; private set; }
@@ -127,6 +141,8 @@ public sealed class PlayerStats : IMediaObserver
             _inJoinBurst &= !newBurst;
         }
 
+        _gaps.Delivery(now);
+
         if (now >= _clock.WindowStartTicks && now <= _clock.EndTicks)
         {
             if (newBurst || _bursts == 0)
@@ -176,6 +192,7 @@ public sealed class PlayerStats : IMediaObserver
         if (FirstKeyframeTicks == 0)
         {
             FirstKeyframeTicks = now;
+            _gaps.Start(LastMediaTicks); // the receive that brought the key frame's last bytes
         }
 
         if (now >= _clock.WindowStartTicks && now <= _clock.EndTicks)
@@ -226,6 +243,8 @@ public sealed class PlayerStats : IMediaObserver
         {
             NoteGap(Math.Min(EndTicks, _clock.EndTicks) - LastMediaTicks);
         }
+
+        _gaps.Finish(EndTicks);
     }
 
     private void NoteGap(long gap)

@@ -1,4 +1,5 @@
 using Lkm.Bench.Sampling;
+using Lkm.Bench.ServerMetrics;
 
 namespace Lkm.Bench.Reporting;
 
@@ -13,6 +14,7 @@ public sealed record PlayReport(
     IReadOnlyList<PlaySummary> ByUrl,
     ResourceStats? Server,
     ResourceStats? Bench,
+    ServerGcStats? ServerGc,
     IReadOnlyList<ErrorCount> Errors,
     bool AllStoppedInTime,
     IReadOnlyList<PlayerResult> PlayerResults)
@@ -33,9 +35,27 @@ public sealed record PlaySummary(
     Percentiles? FirstKeyframeMs,
     double? MinKbps,
     double? AvgKbps,
-    double? ReferenceKbps);
+    double? ReferenceKbps,
+    Percentiles? SteadyGapMs,
+    Percentiles? RunGapMs);
 
-public sealed record Percentiles(int Count, double P50, double P95, double P99, double Max);
+/// <summary>Nearest-rank percentiles of one figure over the players that have it (<see cref="Count"/> of them).</summary>
+public sealed record Percentiles(int Count, double P50, double P90, double P95, double P99, double Max)
+{
+    public static Percentiles? Of(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0
+            ? null
+            : new Percentiles(
+                sorted.Length,
+                PlayReportBuilder.Percentile(sorted, 50),
+                PlayReportBuilder.Percentile(sorted, 90),
+                PlayReportBuilder.Percentile(sorted, 95),
+                PlayReportBuilder.Percentile(sorted, 99),
+                sorted[^1]);
+    }
+}
 
 public sealed record ErrorCount(string Error, int Count);
 
@@ -51,6 +71,8 @@ public sealed record PlayerResult(
     long MediaBytes,
     int Stalls,
     double MaxGapMs,
+    double? SteadyGapMs,
+    double? RunGapMs,
     bool Failed,
     bool Dropped,
     string? Error);

@@ -1,12 +1,13 @@
 using Lkm.Bench.Play;
 using Lkm.Bench.Sampling;
+using Lkm.Bench.ServerMetrics;
 
 namespace Lkm.Bench.Reporting;
 
 /// <summary>Judges each player (healthy = keyframe, no stall, no drop, bitrate ≥ 95% of the reference) and aggregates.</summary>
 public static class PlayReportBuilder
 {
-    public static PlayReport Build(PlayOptions options, IReadOnlyList<PlayerStats> stats, ResourceStats? server, ResourceStats? bench, bool stoppedInTime)
+    public static PlayReport Build(PlayOptions options, IReadOnlyList<PlayerStats> stats, ResourceStats? server, ResourceStats? bench, ServerGcStats? serverGc, bool stoppedInTime)
     {
         // Reference per URL: the expected bitrate, else the median of that URL's players.
         var reference = new double?[options.Urls.Count];
@@ -35,6 +36,7 @@ public static class PlayReportBuilder
             byUrl,
             server,
             bench,
+            serverGc,
             errors,
             stoppedInTime,
             results);
@@ -56,14 +58,15 @@ public static class PlayReportBuilder
             s.MediaBytes,
             s.Stalls,
             Math.Round(RunClock.ToMilliseconds(s.MaxGapTicks), 1),
+            s.SteadyGapTicks is long steady ? Math.Round(RunClock.ToMilliseconds(steady), 1) : null,
+            s.RunGapTicks is long run ? Math.Round(RunClock.ToMilliseconds(run), 1) : null,
             s.Failed,
             s.Dropped,
             s.Error ?? (s.HasKeyframe ? null : "no keyframe received"));
     }
 
-    private static PlaySummary Summarize(string name, IReadOnlyList<PlayerResult> results, double? reference, double fraction)
+    internal static PlaySummary Summarize(string name, IReadOnlyList<PlayerResult> results, double? reference, double fraction)
     {
-        var keyframes = results.Select(r => r.FirstKeyframeMs).OfType<double>().Order().ToArray();
         var rates = results.Where(r => !r.Failed).Select(r => r.Kbps).OfType<double>().ToArray();
         return new PlaySummary(
             name,
@@ -74,10 +77,12 @@ public static class PlayReportBuilder
             results.Count(r => r.Stalls > 0),
             results.Count(r => r.FirstKeyframeMs is null),
             results.Count(r => !r.Failed && (r.Kbps is not double k || (reference is double min && k < min * fraction))),
-            keyframes.Length == 0 ? null : new Percentiles(keyframes.Length, Percentile(keyframes, 50), Percentile(keyframes, 95), Percentile(keyframes, 99), keyframes[^1]),
+            Percentiles.Of(results.Select(r => r.FirstKeyframeMs).OfType<double>()),
             rates.Length == 0 ? null : Math.Round(rates.Min(), 1),
             rates.Length == 0 ? null : Math.Round(rates.Average(), 1),
-            Round(reference));
+            Round(reference),
+            Percentiles.Of(results.Select(r => r.SteadyGapMs).OfType<double>()),
+            Percentiles.Of(results.Select(r => r.RunGapMs).OfType<double>()));
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>

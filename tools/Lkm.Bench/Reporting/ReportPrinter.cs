@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lkm.Bench.Sampling;
+using Lkm.Bench.ServerMetrics;
 
 namespace Lkm.Bench.Reporting;
 
@@ -25,7 +26,9 @@ public static class ReportPrinter
         }
 
         WriteTable(output, rows);
+        PrintGaps(output, report);
         PrintResources(output, [report.Server, report.Bench]);
+        PrintServerGc(output, report.ServerGc);
         PrintErrors(output, report.Errors);
         if (!report.AllStoppedInTime)
         {
@@ -45,6 +48,46 @@ public static class ReportPrinter
             [N(report.Publishing), N(report.Failed), F(report.PublishStartP50Ms), F(report.PublishStartMaxMs), F(report.TotalSentKbps), F(report.MaxLateMs)],
         ]);
         PrintErrors(output, report.Errors);
+    }
+
+    private static void PrintGaps(TextWriter output, PlayReport report)
+    {
+        output.WriteLine();
+        output.WriteLine("longest gap between media deliveries per player, after its first key frame (ms): steady phase | whole run");
+        var rows = new List<string[]>
+        {
+            new[] { "url", "players", "gap p50", "gap p90", "gap p99", "gap max", "run p90", "run max" },
+        };
+        foreach (var s in report.ByUrl.Count > 1 ? report.ByUrl.Append(report.Overall) : report.ByUrl)
+        {
+            rows.Add(
+            [
+                s.Name, N(s.SteadyGapMs?.Count ?? 0), F(s.SteadyGapMs?.P50), F(s.SteadyGapMs?.P90), F(s.SteadyGapMs?.P99), F(s.SteadyGapMs?.Max),
+                F(s.RunGapMs?.P90), F(s.RunGapMs?.Max),
+            ]);
+        }
+
+        WriteTable(output, rows);
+    }
+
+    private static void PrintServerGc(TextWriter output, ServerGcStats? gc)
+    {
+        if (gc is null)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine(Invariant($"server GC over the steady phase ({gc.Url}; gen0 counts every collection, gen1 those of gen1 and gen2):"));
+        WriteTable(output,
+        [
+            ["process", "seconds", "gen0", "gen1", "gen2", "pause ms", "alloc MiB", "alloc MiB/s"],
+            ["server", F(gc.Seconds), L(gc.Gen0Collections), L(gc.Gen1Collections), L(gc.Gen2Collections), F(gc.PauseMs), F(gc.AllocatedMiB), F(gc.AllocatedMiBPerSecond)],
+        ]);
+        if (gc.Warning is not null)
+        {
+            output.WriteLine("warning: server metrics: " + gc.Warning);
+        }
     }
 
     private static void PrintResources(TextWriter output, IEnumerable<ResourceStats?> stats)
@@ -92,6 +135,8 @@ public static class ReportPrinter
     }
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string L(long? value) => value is long v ? v.ToString(CultureInfo.InvariantCulture) : "-";
 
     private static string F(double? value) => value is double v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
