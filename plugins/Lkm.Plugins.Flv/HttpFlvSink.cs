@@ -58,9 +58,9 @@ internal sealed class HttpFlvSink : SinkBase
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         long total = 0;
-        foreach (var segment in segments)
+        for (int i = 0; i < segments.Count; i++)
         {
-            total += segment.Length;
+            total += segments[i].Length; // not foreach: an interface enumerator is an allocation per write
         }
 
         if (total == 0)

@@ -57,9 +57,9 @@ internal sealed class KestrelHttpFlvSink : SinkBase
         try
         {
             var body = _http.Response.BodyWriter;
-            foreach (var segment in segments)
+            for (int i = 0; i < segments.Count; i++)
             {
-                body.Write(segment.Memory.Span);
+                body.Write(segments[i].Memory.Span);
             }
 
             var result = await body.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -48,9 +48,9 @@ internal sealed class KestrelWsFlvSink : SinkBase
     protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         var socket = Volatile.Read(ref _socket) ?? throw new InvalidOperationException("WebSocket not attached.");
-        foreach (var segment in segments)
+        for (int i = 0; i < segments.Count; i++)
         {
-            await socket.SendAsync(segment.Memory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(segments[i].Memory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -68,9 +68,9 @@ internal sealed class WsFlvSink : SinkBase
         }
 
         long total = 0;
-        foreach (var segment in segments)
+        for (int i = 0; i < segments.Count; i++)
         {
-            total += segment.Length;
+            total += segments[i].Length; // not foreach: an interface enumerator is an allocation per write
         }
 
         if (total > 0)
