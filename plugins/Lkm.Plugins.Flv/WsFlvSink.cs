@@ -137,12 +137,20 @@ internal sealed class WsFlvSink : SinkBase
                 var result = await input.ReadAsync().ConfigureAwait(false);
                 var reader = new SequenceReader<byte>(result.Buffer);
                 bool closed = false;
-                while (!closed && frames.TryRead(ref reader, out var frame))
+                try
                 {
-                    closed = OnControlFrame(frame);
+                    while (!closed && frames.TryRead(ref reader, out var frame))
+                    {
+                        closed = OnControlFrame(frame);
+                    }
+                }
+                finally
+                {
+                    // Also after a protocol error: a read left open makes FinishAsync's EndAsync fail at once
+                    // (InvalidOperationException) and reset the connection instead of waiting for the player.
+                    input.AdvanceTo(reader.Position, result.Buffer.End);
                 }
 
-                input.AdvanceTo(reader.Position, result.Buffer.End);
                 if (closed)
                 {
                     return;
