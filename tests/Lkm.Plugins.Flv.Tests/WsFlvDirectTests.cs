@@ -90,6 +90,71 @@ public sealed class WsFlvDirectTests
     }
 
     [Fact]
+    public async Task PongsGoBetweenMediaFramesNeverInsideOne()
+    {
+        var (server, hub, header) = await StartAsync();
+        var segments = Enumerable.Range(0, 300).Select(i => Segment.CopyOf(Enumerable.Repeat((byte)i, 5000 + i).ToArray())).ToList();
+        await using (server)
+        {
+            using var client = await RawWebSocketClient.ConnectAsync(server.BaseUri, "/live/a/b.flv");
+            var play = await hub.NextPlayAsync();
+            var media = new List<byte>();
+            var pongs = new List<byte[]>();
+
+            // Media flows while the player pings: a pong written during a media write would corrupt the framing.
+            var feeding = Task.Run(async () =>
+            {
+                foreach (var segment in segments)
+                {
+                    Assert.True(TestHub.Send(play.Sink, segment, hub.Limits));
+                    await Task.Delay(1);
+                }
+            }, TestContext.Current.CancellationToken);
+            var pings = Enumerable.Range(0, 30).Select(i => new[] { (byte)'p', (byte)i }).ToList();
+            var pinging = Task.Run(async () =>
+            {
+                foreach (var ping in pings)
+                {
+                    await client.SendFrameAsync(0x9, ping);
+                    await Task.Delay(5);
+                }
+            }, TestContext.Current.CancellationToken);
+
+            long expected = FlvHeader.Length + segments.Sum(s => (long)s.Length);
+            while (media.Count < expected || pongs.Count == 0 || pongs[^1][1] != pings[^1][1])
+            {
+                var frame = await client.ReceiveFrameAsync();
+                Assert.True(frame.Fin);
+                Assert.True(frame.Opcode is 0x2 or 0xA, $"unexpected opcode {frame.Opcode}");
+                if (frame.Opcode == 0x2)
+                {
+                    media.AddRange(frame.Payload);
+                }
+                else
+                {
+                    pongs.Add(frame.Payload);
+                }
+            }
+
+            await Task.WhenAll(feeding, pinging);
+            Assert.Equal(FlvHeader.Concat(segments.SelectMany(s => s.Memory.ToArray())), media);
+
+            // Every pong answers a ping, in order; a newer ping may replace one not yet answered (RFC 6455 5.5.3).
+            var answered = pongs.Select(p => (int)p[1]).ToList();
+            Assert.All(pongs, p => Assert.Equal((byte)'p', p[0]));
+            Assert.Equal(answered.Order(), answered);
+            Assert.Equal(answered.Distinct().Count(), answered.Count);
+            Assert.Equal(29, answered[^1]);
+
+            play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+            await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        }
+
+        header.Release();
+        segments.ForEach(s => s.Release());
+    }
+
+    [Fact]
     public async Task ClientCloseFrameGetsACloseFrameBackAndEndsThePlay()
     {
         var (server, hub, header) = await StartAsync();
