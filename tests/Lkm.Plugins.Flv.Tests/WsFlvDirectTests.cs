@@ -27,6 +27,17 @@ public sealed class WsFlvDirectTests
         return (server, hub, header);
     }
 
+    /// <summary>
+    /// The host ends the stream once the writer loop is idle. A close while a write is still in its send (even one whose
+    /// bytes the player already has) makes <see cref="WsFlvSink"/> shut the socket down to end a blocked write, and then
+    /// the player gets no close frame: a pause lets the writer loop leave the send it just finished.
+    /// </summary>
+    private static async Task CloseFromHostWhenIdleAsync(TestPlay play)
+    {
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+    }
+
     [Fact]
     public async Task UpgradeIsAnsweredWith101AndTheAcceptKeyThenTheFlvHeaderInABinaryFrame()
     {
@@ -46,7 +57,8 @@ public sealed class WsFlvDirectTests
             Assert.Equal("ws-flv", play.Sink.Protocol);
             Assert.IsType<WsFlvSink>(play.Sink);
 
-            play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+            await CloseFromHostWhenIdleAsync(play);
+            Assert.Equal(1000, await client.AnswerServerCloseAsync());
             await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         }
 
@@ -82,7 +94,8 @@ public sealed class WsFlvDirectTests
             Assert.Equal(0xA, second.Opcode);
             Assert.Equal("again"u8.ToArray(), second.Payload);
 
-            play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+            await CloseFromHostWhenIdleAsync(play);
+            Assert.Equal(1000, await client.AnswerServerCloseAsync());
             await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         }
 
@@ -146,7 +159,8 @@ public sealed class WsFlvDirectTests
             Assert.Equal(answered.Distinct().Count(), answered.Count);
             Assert.Equal(29, answered[^1]);
 
-            play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+            await CloseFromHostWhenIdleAsync(play);
+            Assert.Equal(1000, await client.AnswerServerCloseAsync());
             await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         }
 
@@ -305,7 +319,8 @@ public sealed class WsFlvDirectTests
             Assert.Equal(0xA, pong.Opcode);
             Assert.Equal("split"u8.ToArray(), pong.Payload);
 
-            play.Sink.Close(SinkCloseCause.StreamEnded, "stream ended");
+            await CloseFromHostWhenIdleAsync(play);
+            Assert.Equal(1000, await client.AnswerServerCloseAsync());
             await play.Disposed.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         }
 
@@ -430,6 +445,17 @@ public sealed class WsFlvDirectTests
                     return frame;
                 }
             }
+        }
+
+        /// <summary>The server's closing handshake from the client's side: its close frame, ours back, then our FIN.</summary>
+        public async Task<int> AnswerServerCloseAsync()
+        {
+            var close = await ReceiveFrameAsync(skipData: true);
+            Assert.Equal(0x8, close.Opcode);
+            await SendFrameAsync(0x8, close.Payload.Take(2).ToArray());
+            _socket.Shutdown(SocketShutdown.Send);
+            Assert.True(await ReadsEndAsync(), "the server kept the connection open after the closing handshake");
+            return close.CloseStatus;
         }
 
         /// <summary>True when the server ends the connection (FIN or reset) before anything more arrives.</summary>
