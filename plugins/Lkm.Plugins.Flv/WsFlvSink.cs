@@ -34,7 +34,6 @@ internal sealed class WsFlvSink : SinkBase
     private byte[]? _pendingPong;
     private int _writing;
     private volatile bool _transportAborted;
-    private volatile bool _peerClosed;
     private volatile bool _inputEnded;
     private string? _protocolError;
 
@@ -106,13 +105,10 @@ internal sealed class WsFlvSink : SinkBase
         }
 
         // The player answers with its close frame (unless it sent one first); then the server closes TCP (RFC 6455 7.1.1).
-        bool answered = _peerClosed || _protocolError is not null;
-        if (!answered)
-        {
-            answered = await Task.WhenAny(Receiving, Task.Delay(closeTimeout)).ConfigureAwait(false) == Receiving;
-        }
-
-        await _connection.EndAsync(closeTimeout, readInput: answered && Receiving.IsCompleted).ConfigureAwait(false);
+        // After the player's close frame or a protocol error the receive loop is returning (it closed the sink just
+        // before): wait for it too, so EndAsync reads the input once the loop has let go of it, instead of resetting.
+        bool answered = await Task.WhenAny(Receiving, Task.Delay(closeTimeout)).ConfigureAwait(false) == Receiving;
+        await _connection.EndAsync(closeTimeout, readInput: answered).ConfigureAwait(false);
     }
 
     protected override void OnClosed(string reason)
@@ -137,12 +133,20 @@ internal sealed class WsFlvSink : SinkBase
                 var result = await input.ReadAsync().ConfigureAwait(false);
                 var reader = new SequenceReader<byte>(result.Buffer);
                 bool closed = false;
-                while (!closed && frames.TryRead(ref reader, out var frame))
+                try
                 {
-                    closed = OnControlFrame(frame);
+                    while (!closed && frames.TryRead(ref reader, out var frame))
+                    {
+                        closed = OnControlFrame(frame);
+                    }
+                }
+                finally
+                {
+                    // Also after a protocol error: a read left open makes FinishAsync's EndAsync fail at once
+                    // (InvalidOperationException) and reset the connection instead of waiting for the player.
+                    input.AdvanceTo(reader.Position, result.Buffer.End);
                 }
 
-                input.AdvanceTo(reader.Position, result.Buffer.End);
                 if (closed)
                 {
                     return;
@@ -181,7 +185,6 @@ internal sealed class WsFlvSink : SinkBase
                 Wake();
                 return false;
             case WebSocketOpcode.Close:
-                _peerClosed = true;
                 Close("client closed");
                 return true;
             default:

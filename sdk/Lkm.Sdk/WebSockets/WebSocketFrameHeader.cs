@@ -31,11 +31,16 @@ public static class WebSocketFrameHeader
         return 10;
     }
 
-    /// <summary>A whole close frame with <paramref name="status"/> and a reason (cut to fit a control frame's 125 bytes).</summary>
+    /// <summary>A whole close frame with <paramref name="status"/> and a reason (cut at a character boundary to fit a control frame's 125 bytes).</summary>
     public static byte[] CloseFrame(ushort status, string reason)
     {
         var text = System.Text.Encoding.UTF8.GetBytes(reason ?? string.Empty);
         int reasonLength = Math.Min(text.Length, 123);
+        while (reasonLength < text.Length && reasonLength > 0 && (text[reasonLength] & 0xC0) == 0x80)
+        {
+            reasonLength--; // never cut inside a character: the reason must stay valid UTF-8 (RFC 6455 5.5.1)
+        }
+
         var frame = new byte[2 + 2 + reasonLength];
         Write(frame, WebSocketOpcode.Close, 2 + reasonLength);
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(2), status);
