@@ -15,7 +15,7 @@ namespace Lkm.Plugins.Flv;
 /// player. "200 OK" goes out when the stream starts (<see cref="StartAsync"/>), so a player whose stream never
 /// starts can still be answered 404 through Kestrel.
 /// </summary>
-internal sealed class HttpFlvSink : SinkBase
+internal sealed class HttpFlvSink : DirectHttpSink
 {
     public const string ProtocolName = KestrelHttpFlvSink.ProtocolName;
 
@@ -23,19 +23,15 @@ internal sealed class HttpFlvSink : SinkBase
     private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
 
     private readonly HttpContext _http;
-    private readonly DirectHttpConnection _connection;
     private readonly bool _chunked;
 
     // Hex length + CRLF; written before each send, read by the send: one per player, never shared.
     private readonly byte[] _chunkHeader = new byte[18];
-    private int _writing;
-    private volatile bool _transportAborted;
 
     public HttpFlvSink(HttpContext http, DirectHttpConnection connection, EndPoint? remoteEndPoint)
-        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
+        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, connection, remoteEndPoint)
     {
         _http = http;
-        _connection = connection;
         _chunked = !connection.IsHttp10;
     }
 
@@ -51,7 +47,7 @@ internal sealed class HttpFlvSink : SinkBase
         // The connection ends with the stream: the handler drops it from Kestrel afterwards (no keep-alive).
         headers.Connection = "close";
         var head = DirectHttpConnection.BuildHead(StatusCodes.Status200OK, headers);
-        return Send(new ArraySegment<byte>(head), [], default);
+        return SendAsync(new ArraySegment<byte>(head), [], default);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -70,14 +66,14 @@ internal sealed class HttpFlvSink : SinkBase
 
         if (!_chunked)
         {
-            await Send(default, segments, default).ConfigureAwait(false);
+            await SendAsync(default, segments, default).ConfigureAwait(false);
             return;
         }
 
         Utf8Formatter.TryFormat(total, _chunkHeader, out int digits, new System.Buffers.StandardFormat('X'));
         _chunkHeader[digits] = (byte)'\r';
         _chunkHeader[digits + 1] = (byte)'\n';
-        await Send(new ArraySegment<byte>(_chunkHeader, 0, digits + 2), segments, ChunkEnd).ConfigureAwait(false);
+        await SendAsync(new ArraySegment<byte>(_chunkHeader, 0, digits + 2), segments, ChunkEnd).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -86,56 +82,14 @@ internal sealed class HttpFlvSink : SinkBase
     /// </summary>
     public async Task FinishAsync(TimeSpan lingerTimeout)
     {
-        bool clean = HasStarted && !_transportAborted && Fault is null && CloseCause != SinkCloseCause.TooSlow
+        bool clean = HasStarted && !TransportAborted && Fault is null && CloseCause != SinkCloseCause.TooSlow
             && !_http.RequestAborted.IsCancellationRequested;
-        if (!clean)
+        if (!clean || (_chunked && !await SendLastAsync(LastChunk, lingerTimeout).ConfigureAwait(false)))
         {
-            _connection.Abort();
+            Connection.Abort();
             return;
         }
 
-        try
-        {
-            if (_chunked)
-            {
-                await _connection.Sender.SendAsync(LastChunk, [], default).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (Lkm.Sdk.Networking.ConnectionErrors.IsConnectionError(ex))
-        {
-            _connection.Abort();
-            return;
-        }
-
-        await _connection.EndAsync(lingerTimeout).ConfigureAwait(false);
-    }
-
-    /// <summary>A write in flight means the client is not keeping up (or gone): shut the socket so the send ends now.</summary>
-    protected override void OnClosed(string reason)
-    {
-        if (Volatile.Read(ref _writing) != 0)
-        {
-            _transportAborted = true;
-            _connection.ShutdownSend();
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask Send(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
-    {
-        Volatile.Write(ref _writing, 1);
-        try
-        {
-            if (IsClosed)
-            {
-                return;
-            }
-
-            await _connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
-        }
+        await Connection.EndAsync(lingerTimeout).ConfigureAwait(false);
     }
 }

@@ -18,7 +18,7 @@ namespace Lkm.Plugins.Flv;
 /// connection pipe by <see cref="WebSocketClientFrameReader"/>: pings are answered through the writer loop (never
 /// during a write), a close frame or the connection's end closes the sink, a protocol error closes it with 1002.
 /// </summary>
-internal sealed class WsFlvSink : SinkBase
+internal sealed class WsFlvSink : DirectHttpSink
 {
     public const string ProtocolName = KestrelWsFlvSink.ProtocolName;
 
@@ -27,21 +27,17 @@ internal sealed class WsFlvSink : SinkBase
     private const ushort ProtocolError = 1002;
 
     private readonly HttpContext _http;
-    private readonly DirectHttpConnection _connection;
 
     // One per player, rewritten before each send.
     private readonly byte[] _frameHeader = new byte[WebSocketFrameHeader.MaxLength];
     private byte[]? _pendingPong;
-    private int _writing;
-    private volatile bool _transportAborted;
     private volatile bool _inputEnded;
     private string? _protocolError;
 
     public WsFlvSink(HttpContext http, DirectHttpConnection connection, EndPoint? remoteEndPoint)
-        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, remoteEndPoint)
+        : base(ProtocolName, FlvTransStreamFactory.ProtocolName, connection, remoteEndPoint)
     {
         _http = http;
-        _connection = connection;
     }
 
     /// <summary>Reads what the player sends until its close frame or the connection's end; completed before the upgrade.</summary>
@@ -54,7 +50,7 @@ internal sealed class WsFlvSink : SinkBase
         headers.Connection = "Upgrade";
         headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(_http.Request.Headers.SecWebSocketKey.ToString());
         var head = DirectHttpConnection.BuildHead(StatusCodes.Status101SwitchingProtocols, headers);
-        await Send(new ArraySegment<byte>(head), [], default).ConfigureAwait(false);
+        await SendAsync(new ArraySegment<byte>(head), [], default).ConfigureAwait(false);
         Receiving = ReceiveUntilClosedAsync();
     }
 
@@ -63,7 +59,7 @@ internal sealed class WsFlvSink : SinkBase
     {
         if (Interlocked.Exchange(ref _pendingPong, null) is { } pong)
         {
-            await Send(new ArraySegment<byte>(pong), [], default).ConfigureAwait(false);
+            await SendAsync(new ArraySegment<byte>(pong), [], default).ConfigureAwait(false);
         }
 
         long total = 0;
@@ -75,7 +71,7 @@ internal sealed class WsFlvSink : SinkBase
         if (total > 0)
         {
             int headerLength = WebSocketFrameHeader.Write(_frameHeader, WebSocketOpcode.Binary, total);
-            await Send(new ArraySegment<byte>(_frameHeader, 0, headerLength), segments, default).ConfigureAwait(false);
+            await SendAsync(new ArraySegment<byte>(_frameHeader, 0, headerLength), segments, default).ConfigureAwait(false);
         }
     }
 
@@ -85,22 +81,18 @@ internal sealed class WsFlvSink : SinkBase
     /// </summary>
     public async Task FinishAsync(TimeSpan closeTimeout, bool serverShuttingDown)
     {
-        bool canClose = HasStarted && !_transportAborted && !_inputEnded && Fault is null && CloseCause != SinkCloseCause.TooSlow;
+        bool canClose = HasStarted && !TransportAborted && !_inputEnded && Fault is null && CloseCause != SinkCloseCause.TooSlow;
         if (!canClose)
         {
-            _connection.Abort();
+            Connection.Abort();
             return;
         }
 
         ushort status = _protocolError is not null ? ProtocolError : serverShuttingDown ? GoingAway : NormalClosure;
-        try
+        var frame = WebSocketFrameHeader.CloseFrame(status, _protocolError ?? CloseReason ?? string.Empty);
+        if (!await SendLastAsync(frame, closeTimeout).ConfigureAwait(false))
         {
-            var frame = WebSocketFrameHeader.CloseFrame(status, _protocolError ?? CloseReason ?? string.Empty);
-            await _connection.Sender.SendAsync(frame, [], default).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
-        {
-            _connection.Abort();
+            Connection.Abort();
             return;
         }
 
@@ -108,21 +100,12 @@ internal sealed class WsFlvSink : SinkBase
         // After the player's close frame or a protocol error the receive loop is returning (it closed the sink just
         // before): wait for it too, so EndAsync reads the input once the loop has let go of it, instead of resetting.
         bool answered = await Task.WhenAny(Receiving, Task.Delay(closeTimeout)).ConfigureAwait(false) == Receiving;
-        await _connection.EndAsync(closeTimeout, readInput: answered).ConfigureAwait(false);
-    }
-
-    protected override void OnClosed(string reason)
-    {
-        if (Volatile.Read(ref _writing) != 0)
-        {
-            _transportAborted = true;
-            _connection.ShutdownSend();
-        }
+        await Connection.EndAsync(closeTimeout, readInput: answered).ConfigureAwait(false);
     }
 
     private async Task ReceiveUntilClosedAsync()
     {
-        var input = _connection.Input;
+        var input = Connection.Input;
         var frames = new WebSocketClientFrameReader();
         try
         {
@@ -189,25 +172,6 @@ internal sealed class WsFlvSink : SinkBase
                 return true;
             default:
                 return false;
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask Send(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
-    {
-        Volatile.Write(ref _writing, 1);
-        try
-        {
-            if (IsClosed)
-            {
-                return;
-            }
-
-            await _connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
         }
     }
 }

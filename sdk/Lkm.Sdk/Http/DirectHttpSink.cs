@@ -1,0 +1,114 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Networking;
+using Lkm.Sdk.Streaming;
+
+namespace Lkm.Sdk.Http;
+
+/// <summary>
+/// A player over HTTP written straight to its socket (<see cref="DirectHttpConnection"/>): the sends of the writer
+/// loop and the one last message after it (a last chunk, a close frame), and what closing does to a send in flight.
+/// A player closed because it fell behind is cut at once; otherwise an in-flight send gets <see cref="WriteGrace"/>
+/// to finish (its bytes are usually on their way), so a stream that ends mid-write still ends cleanly.
+/// </summary>
+public abstract class DirectHttpSink : SinkBase
+{
+    /// <summary>How long a send in flight may take to finish once the player is closed (other than as too slow).</summary>
+    public static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(1);
+
+    private int _writing;
+    private volatile bool _transportAborted;
+
+    protected DirectHttpSink(string protocol, string transProtocol, DirectHttpConnection connection, EndPoint? remoteEndPoint)
+        : base(protocol, transProtocol, remoteEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+    }
+
+    protected DirectHttpConnection Connection { get; }
+
+    /// <summary>True once the socket was shut down under a send: the connection can only be dropped now.</summary>
+    protected bool TransportAborted => _transportAborted;
+
+    /// <summary>A send of the writer loop (nothing once the player is closed).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    protected async ValueTask SendAsync(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+
+            await Connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>
+    /// The one message after the writer loop ended; a player that does not take it within <paramref name="timeout"/>
+    /// has its socket shut down.
+    /// </summary>
+    /// <returns>True when sent.</returns>
+    protected async Task<bool> SendLastAsync(byte[] message, TimeSpan timeout)
+    {
+        if (_transportAborted)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Connection.Sender.SendAsync(message, [], default).AsTask().WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            ShutdownTransport();
+            return false;
+        }
+        catch (Exception ex) when (ConnectionErrors.IsConnectionError(ex))
+        {
+            return false;
+        }
+    }
+
+    protected override void OnClosed(string reason)
+    {
+        if (Volatile.Read(ref _writing) == 0)
+        {
+            return;
+        }
+
+        if (CloseCause == SinkCloseCause.TooSlow)
+        {
+            ShutdownTransport();
+        }
+        else
+        {
+            _ = ShutdownIfStillWritingAsync();
+        }
+    }
+
+    private async Task ShutdownIfStillWritingAsync()
+    {
+        await Task.Delay(WriteGrace).ConfigureAwait(false);
+        if (Volatile.Read(ref _writing) != 0)
+        {
+            ShutdownTransport();
+        }
+    }
+
+    private void ShutdownTransport()
+    {
+        _transportAborted = true;
+        Connection.ShutdownSend();
+    }
+}
