@@ -88,44 +88,7 @@ internal sealed partial class FlvPlayHandler
         var direct = _options.DirectSend && HttpMethods.IsGet(http.Request.Method) ? DirectHttpConnection.TryCreate(http) : null;
         using (direct)
         {
-            SinkBase sink = direct is null ? new KestrelHttpFlvSink(http, peer) : new HttpFlvSink(http, direct, peer);
-            var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
-            if (handle is null)
-            {
-                return;
-            }
-
-            Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
-            bool refused = false;
-            try
-            {
-                using var aborted = http.RequestAborted.Register(static s => ((SinkBase)s!).Close("client closed"), sink);
-                using var shutdown = _context.ShuttingDown.Register(static s => ((SinkBase)s!).Close("server shutting down"), sink);
-                if (sink is KestrelHttpFlvSink { } head && HttpMethods.IsHead(http.Request.Method))
-                {
-                    // HEAD does not wait for the stream: the headers a GET gets once it starts.
-                    head.SetStreamHeaders();
-                    sink.Close("HEAD request");
-                    await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
-                    return;
-                }
-
-                // "200 OK" and the headers go out with the first segment: until the stream starts nothing is sent.
-                await sink.RunAsync().ConfigureAwait(false);
-                if (!sink.HasStarted)
-                {
-                    refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
-                }
-                else if (sink is HttpFlvSink directSink)
-                {
-                    // The response went around Kestrel: end it here (last chunk, close) and never hand it back.
-                    await directSink.FinishAsync(CloseHandshakeTimeout).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
-            }
+            await PlayAsync(http, streamId, direct is null ? new KestrelHttpFlvSink(http, peer) : new HttpFlvSink(http, direct, peer)).ConfigureAwait(false);
         }
     }
 
@@ -134,43 +97,61 @@ internal sealed partial class FlvPlayHandler
         var direct = _options.DirectSend ? DirectHttpConnection.TryCreate(http) : null;
         using (direct)
         {
-            SinkBase sink = direct is null ? new KestrelWsFlvSink(http, peer) : new WsFlvSink(http, direct, peer);
-            var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
-            if (handle is null)
+            await PlayAsync(http, streamId, direct is null ? new KestrelWsFlvSink(http, peer) : new WsFlvSink(http, direct, peer)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PlayAsync(HttpContext http, string streamId, SinkBase sink)
+    {
+        var handle = await AttachAsync(http, streamId, sink).ConfigureAwait(false);
+        if (handle is null)
+        {
+            return;
+        }
+
+        Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(sink.RemoteEndPoint), sink.Id);
+        bool refused = false;
+        try
+        {
+            // Until the stream starts the request is plain HTTP: its abort is the player leaving while it waits.
+            using var aborted = http.RequestAborted.Register(static s => ((SinkBase)s!).Close("client closed"), sink);
+            using var shutdown = _context.ShuttingDown.Register(static s => ((SinkBase)s!).Close("server shutting down"), sink);
+            if (sink is KestrelHttpFlvSink { } head && HttpMethods.IsHead(http.Request.Method))
             {
+                // HEAD does not wait for the stream: the headers a GET gets once it starts.
+                head.SetStreamHeaders();
+                sink.Close("HEAD request");
+                await sink.RunAsync().ConfigureAwait(false); // only releases what the hub queued meanwhile
                 return;
             }
 
-            Log.PlayStarted(_logger, streamId, sink.Protocol, Peer(peer), sink.Id);
-            bool refused = false;
-            try
+            // "200 OK" or the upgrade goes out with the first segment (the sink's StartAsync): until the stream
+            // starts nothing is sent, so a stream that never starts is refused with a plain status instead.
+            await sink.RunAsync().ConfigureAwait(false);
+            if (!sink.HasStarted)
             {
-                // Until the upgrade the request is plain HTTP: its abort is the player leaving while it waits.
-                using var aborted = http.RequestAborted.Register(static s => ((SinkBase)s!).Close("client closed"), sink);
-                using var shutdown = _context.ShuttingDown.Register(static s => ((SinkBase)s!).Close("server shutting down"), sink);
-
-                // The upgrade happens with the first segment (StartAsync of the sink): a stream that never starts is refused instead.
-                await sink.RunAsync().ConfigureAwait(false);
-                if (!sink.HasStarted)
-                {
-                    refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
-                }
-                else if (sink is WsFlvSink directSink)
-                {
-                    await directSink.FinishAsync(CloseHandshakeTimeout, _context.ShuttingDown.IsCancellationRequested).ConfigureAwait(false);
-                }
-                else if (sink is KestrelWsFlvSink { Socket: { } socket } kestrelSink)
-                {
-                    await CloseWebSocketAsync(socket, sink.CloseReason, kestrelSink.Receiving).ConfigureAwait(false);
-                    socket.Dispose();
-                }
+                refused = await RefuseUnstartedAsync(http, streamId, sink).ConfigureAwait(false);
             }
-            finally
+            else
             {
-                await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+                await EndStartedAsync(sink).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            await StopPlayAsync(sink, handle, streamId, refused).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Ends a play that started, once its writer loop stopped.</summary>
+    private Task EndStartedAsync(SinkBase sink) => sink switch
+    {
+        // Written around Kestrel: ended here (last chunk or close frame, then the close) and never handed back.
+        HttpFlvSink direct => direct.FinishAsync(CloseHandshakeTimeout),
+        WsFlvSink direct => direct.FinishAsync(CloseHandshakeTimeout, _context.ShuttingDown.IsCancellationRequested),
+        KestrelWsFlvSink { Socket: { } socket } ws => CloseWebSocketAsync(socket, ws.CloseReason, ws.Receiving),
+        _ => Task.CompletedTask, // Kestrel ends its HTTP-FLV response when the handler returns
+    };
 
     /// <summary>
     /// The sink closed before its stream started, so nothing was sent yet: the player gets a plain HTTP refusal
@@ -256,6 +237,7 @@ internal sealed partial class FlvPlayHandler
         finally
         {
             socket.Abort();
+            socket.Dispose();
         }
     }
 

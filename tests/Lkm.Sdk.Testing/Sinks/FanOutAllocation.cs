@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Streaming;
 
@@ -45,6 +46,50 @@ public static class FanOutAllocation
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         return allocated / (double)(rounds * sinks.Count);
+    }
+
+    /// <summary>
+    /// <see cref="BytesPerPlayerPerSegment"/> for <paramref name="players"/> sinks made by <paramref name="createSink"/>
+    /// on loopback connections of their own (their writer loops running), closed and drained afterwards.
+    /// </summary>
+    /// <param name="createSink">Makes a player's sink on the server end of its connection.</param>
+    /// <param name="players">How many players.</param>
+    /// <param name="segmentLength">Bytes of the segment each round hands out.</param>
+    /// <param name="rounds">Fan-outs counted.</param>
+    /// <param name="cancellationToken">Ends the setup early.</param>
+    /// <returns>Bytes allocated (by every thread) per player per segment.</returns>
+    public static async Task<double> OnLoopbackAsync(Func<Socket, SinkBase> createSink, int players, int segmentLength, int rounds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(createSink);
+        var sinks = new List<SinkBase>();
+        var loops = new List<Task>();
+        var counters = new List<SocketByteCounter>();
+        try
+        {
+            for (int i = 0; i < players; i++)
+            {
+                var (server, client) = await LoopbackSocketPair.CreateAsync(cancellationToken).ConfigureAwait(false);
+                var sink = createSink(server);
+                sinks.Add(sink);
+                loops.Add(sink.RunAsync());
+                counters.Add(new SocketByteCounter(client));
+            }
+
+            return BytesPerPlayerPerSegment(sinks, counters, segmentLength, framingBytes: 0, rounds, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            foreach (var sink in sinks)
+            {
+                sink.Close("test over");
+            }
+
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            foreach (var counter in counters)
+            {
+                counter.Dispose();
+            }
+        }
     }
 
     /// <summary>Waits until what was sent before (response heads, stream headers) has arrived: no count changes for 200 ms.</summary>

@@ -31,38 +31,8 @@ public sealed class FanOutAllocationTests
         Assert.True(perPlayer >= SegmentLength, $"{perPlayer:0.0} bytes allocated per player per segment");
     }
 
-    private static async Task<double> MeasureAsync(Func<Socket, SinkBase> createSink)
-    {
-        var sinks = new List<SinkBase>();
-        var players = new List<SocketByteCounter>();
-        var loops = new List<Task>();
-        try
-        {
-            for (int i = 0; i < Players; i++)
-            {
-                var (server, client) = await LoopbackSocketPair.CreateAsync(TestContext.Current.CancellationToken);
-                var sink = createSink(server);
-                sinks.Add(sink);
-                loops.Add(sink.RunAsync());
-                players.Add(new SocketByteCounter(client));
-            }
-
-            return FanOutAllocation.BytesPerPlayerPerSegment(sinks, players, SegmentLength, framingBytes: 0, rounds: 300, TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            foreach (var sink in sinks)
-            {
-                sink.Close("test over");
-            }
-
-            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-            foreach (var player in players)
-            {
-                player.Dispose();
-            }
-        }
-    }
+    private static Task<double> MeasureAsync(Func<Socket, SinkBase> createSink) =>
+        FanOutAllocation.OnLoopbackAsync(createSink, Players, SegmentLength, rounds: 300, TestContext.Current.CancellationToken);
 
     private sealed class GatherSink(Socket socket) : SinkBase("test", "test", null)
     {

@@ -130,8 +130,11 @@ internal static class WsFrames
 
         Assert.True(calls <= input.Length, "the driver itself must end");
 
-        // The reader allocates the payloads of the control frames it returns, nothing for data frames.
-        Assert.True(readerAllocated <= payloadAllocation, $"the reader allocated {readerAllocated} bytes for {frames.Count} control frames");
+        // The reader allocates the payloads of the control frames it returns, nothing for data frames. The slack is the
+        // runtime's once-per-process work that can land on this thread (a generic instantiation loaded on a first call
+        // put 5.8 KB there once); buffering a data payload would be far more, and has its own 64 MiB test.
+        const long RuntimeSlack = 8 * 1024;
+        Assert.True(readerAllocated <= payloadAllocation + RuntimeSlack, $"the reader allocated {readerAllocated} bytes for {frames.Count} control frames");
         return frames;
     }
 
