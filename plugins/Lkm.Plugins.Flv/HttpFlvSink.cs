@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Http;
 using Lkm.Sdk.Streaming;
@@ -50,8 +49,8 @@ internal sealed class HttpFlvSink : DirectHttpSink
         return SendAsync(new ArraySegment<byte>(head), [], default);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    // Not async: the sender's ValueTask is returned as it is, so a send that has to wait parks one pooled frame.
+    protected override ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
     {
         long total = 0;
         for (int i = 0; i < segments.Count; i++)
@@ -61,19 +60,18 @@ internal sealed class HttpFlvSink : DirectHttpSink
 
         if (total == 0)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!_chunked)
         {
-            await SendAsync(default, segments, default).ConfigureAwait(false);
-            return;
+            return SendAsync(default, segments, default);
         }
 
         Utf8Formatter.TryFormat(total, _chunkHeader, out int digits, new System.Buffers.StandardFormat('X'));
         _chunkHeader[digits] = (byte)'\r';
         _chunkHeader[digits + 1] = (byte)'\n';
-        await SendAsync(new ArraySegment<byte>(_chunkHeader, 0, digits + 2), segments, ChunkEnd).ConfigureAwait(false);
+        return SendAsync(new ArraySegment<byte>(_chunkHeader, 0, digits + 2), segments, ChunkEnd);
     }
 
     /// <summary>

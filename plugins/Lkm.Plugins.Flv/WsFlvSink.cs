@@ -54,25 +54,38 @@ internal sealed class WsFlvSink : DirectHttpSink
         Receiving = ReceiveUntilClosedAsync();
     }
 
+    // Not async in the usual case (no pong waiting): the sender's ValueTask is returned as it is, so a send that has
+    // to wait parks one pooled frame.
+    protected override ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _pendingPong) is null ? WriteFrameAsync(segments) : WritePongThenFrameAsync(segments);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    protected override async ValueTask WriteAsync(IReadOnlyList<Segment> segments, CancellationToken cancellationToken)
+    private async ValueTask WritePongThenFrameAsync(IReadOnlyList<Segment> segments)
     {
         if (Interlocked.Exchange(ref _pendingPong, null) is { } pong)
         {
             await SendAsync(new ArraySegment<byte>(pong), [], default).ConfigureAwait(false);
         }
 
+        await WriteFrameAsync(segments).ConfigureAwait(false);
+    }
+
+    /// <summary>The batch as one binary frame: a per-player header, then the shared segments.</summary>
+    private ValueTask WriteFrameAsync(IReadOnlyList<Segment> segments)
+    {
         long total = 0;
         for (int i = 0; i < segments.Count; i++)
         {
             total += segments[i].Length; // not foreach: an interface enumerator is an allocation per write
         }
 
-        if (total > 0)
+        if (total == 0)
         {
-            int headerLength = WebSocketFrameHeader.Write(_frameHeader, WebSocketOpcode.Binary, total);
-            await SendAsync(new ArraySegment<byte>(_frameHeader, 0, headerLength), segments, default).ConfigureAwait(false);
+            return ValueTask.CompletedTask;
         }
+
+        int headerLength = WebSocketFrameHeader.Write(_frameHeader, WebSocketOpcode.Binary, total);
+        return SendAsync(new ArraySegment<byte>(_frameHeader, 0, headerLength), segments, default);
     }
 
     /// <summary>

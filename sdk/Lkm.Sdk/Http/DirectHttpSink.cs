@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Networking;
 using Lkm.Sdk.Streaming;
@@ -17,7 +16,6 @@ public abstract class DirectHttpSink : SinkBase
     /// <summary>How long a send in flight may take to finish once the player is closed (other than as too slow).</summary>
     public static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(1);
 
-    private int _writing;
     private volatile bool _transportAborted;
 
     protected DirectHttpSink(string protocol, string transProtocol, DirectHttpConnection connection, EndPoint? remoteEndPoint)
@@ -32,24 +30,25 @@ public abstract class DirectHttpSink : SinkBase
     /// <summary>True once the socket was shut down under a send: the connection can only be dropped now.</summary>
     protected bool TransportAborted => _transportAborted;
 
-    /// <summary>A send of the writer loop (nothing once the player is closed).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    protected async ValueTask SendAsync(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
+    /// <summary>
+    /// A send of the writer loop (nothing once the player is closed). Not an async method of its own: a send that has
+    /// to wait parks one pooled frame (the sender's), not one per layer.
+    /// </summary>
+    protected ValueTask SendAsync(ArraySegment<byte> prefix, IReadOnlyList<Segment> segments, ArraySegment<byte> suffix)
     {
-        Volatile.Write(ref _writing, 1);
-        try
+        if (IsClosed)
         {
-            if (IsClosed)
-            {
-                return;
-            }
+            return ValueTask.CompletedTask;
+        }
 
-            await Connection.Sender.SendAsync(prefix, segments, suffix).ConfigureAwait(false);
-        }
-        finally
+        var sending = Connection.Sender.SendAsync(prefix, segments, suffix);
+        if (!sending.IsCompleted && IsClosed)
         {
-            Volatile.Write(ref _writing, 0);
+            // Closed while this send started: OnClosed may have looked before it counted as sending.
+            _ = ShutdownIfStillWritingAsync();
         }
+
+        return sending;
     }
 
     /// <summary>
@@ -82,7 +81,7 @@ public abstract class DirectHttpSink : SinkBase
 
     protected override void OnClosed(string reason)
     {
-        if (Volatile.Read(ref _writing) == 0)
+        if (!Connection.Sender.IsSending)
         {
             return;
         }
@@ -100,7 +99,7 @@ public abstract class DirectHttpSink : SinkBase
     private async Task ShutdownIfStillWritingAsync()
     {
         await Task.Delay(WriteGrace).ConfigureAwait(false);
-        if (Volatile.Read(ref _writing) != 0)
+        if (Connection.Sender.IsSending)
         {
             ShutdownTransport();
         }

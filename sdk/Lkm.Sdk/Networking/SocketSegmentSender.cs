@@ -21,6 +21,7 @@ public sealed class SocketSegmentSender : IDisposable
     private readonly Socket _socket;
     private readonly List<ArraySegment<byte>> _buffers = new(MaxBuffersPerSend);
     private GatherSendOperation? _operation;
+    private int _sending;
 
     public SocketSegmentSender(Socket socket)
     {
@@ -28,6 +29,9 @@ public sealed class SocketSegmentSender : IDisposable
     }
 
     public Socket Socket => _socket;
+
+    /// <summary>True while a send is in progress (for the owner deciding whether closing must cut it).</summary>
+    public bool IsSending => Volatile.Read(ref _sending) != 0;
 
     /// <summary>Sends <paramref name="segments"/> in order.</summary>
     public ValueTask SendAsync(IReadOnlyList<Segment> segments) => SendAsync(default, segments, default);
@@ -39,6 +43,7 @@ public sealed class SocketSegmentSender : IDisposable
         // Parts are numbered: 0 = prefix, 1..n = segments, n + 1 = suffix.
         int parts = segments.Count + 2;
         int next = 0;
+        Interlocked.Exchange(ref _sending, 1); // a full fence: an owner closing at this moment sees it (DirectHttpSink)
         try
         {
             while (next < parts)
@@ -75,6 +80,7 @@ public sealed class SocketSegmentSender : IDisposable
         finally
         {
             _buffers.Clear();
+            Volatile.Write(ref _sending, 0);
         }
     }
 
