@@ -22,11 +22,13 @@ public sealed class SocketSegmentSender : IDisposable
     private readonly List<ArraySegment<byte>> _buffers = new(MaxBuffersPerSend);
     private GatherSendOperation? _operation;
 
+    /// <summary>A sender writing to <paramref name="socket"/>; the caller keeps owning the socket.</summary>
     public SocketSegmentSender(Socket socket)
     {
         _socket = socket;
     }
 
+    /// <summary>The socket written to.</summary>
     public Socket Socket => _socket;
 
     /// <summary>Sends <paramref name="segments"/> in order.</summary>
@@ -78,6 +80,7 @@ public sealed class SocketSegmentSender : IDisposable
         }
     }
 
+    /// <summary>Releases the reusable send operation; does not close the socket.</summary>
     public void Dispose() => _operation?.Dispose();
 
     private ValueTask<int> SendOnceAsync()
