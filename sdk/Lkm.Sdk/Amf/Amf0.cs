@@ -103,6 +103,7 @@ public static class Amf0
         }
     }
 
+    /// <summary>Writes <paramref name="properties"/> as an AMF0 ECMA array (marker, count, key/value pairs, end marker), as onMetaData carries them.</summary>
     public static void WriteEcmaArray(IBufferWriter<byte> output, IEnumerable<KeyValuePair<string, object?>> properties) =>
         Amf0Encoder.WriteEcmaArray(output, properties, 0);
 

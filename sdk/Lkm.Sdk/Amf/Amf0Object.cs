@@ -3,10 +3,12 @@ namespace Lkm.Sdk.Amf;
 /// <summary>An AMF0 object or ECMA array: properties in wire order (duplicate keys are kept; lookups return the first).</summary>
 public sealed class Amf0Object : List<KeyValuePair<string, object?>>
 {
+    /// <summary>An empty anonymous object.</summary>
     public Amf0Object()
     {
     }
 
+    /// <summary>An object holding <paramref name="properties"/> in the order given.</summary>
     public Amf0Object(IEnumerable<KeyValuePair<string, object?>> properties)
         : base(properties)
     {
@@ -21,8 +23,10 @@ public sealed class Amf0Object : List<KeyValuePair<string, object?>>
     /// <summary>The value of the first property named <paramref name="key"/>, or null when absent.</summary>
     public object? this[string key] => TryGet(key, out var value) ? value : null;
 
+    /// <summary>Appends a property (an existing key is not replaced).</summary>
     public void Add(string key, object? value) => Add(new KeyValuePair<string, object?>(key, value));
 
+    /// <summary>Finds the first property named <paramref name="key"/>; false (and a null <paramref name="value"/>) when absent.</summary>
     public bool TryGet(string key, out object? value)
     {
         foreach (var property in this)

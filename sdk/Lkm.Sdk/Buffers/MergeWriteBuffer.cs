@@ -13,6 +13,7 @@ public sealed class MergeWriteBuffer : IDisposable
     private readonly SegmentBuilder _builder = new();
     private readonly int _windowMs;
 
+    /// <summary>A buffer with a window of <paramref name="windowMs"/> milliseconds of media (negative reads as 0); <paramref name="hasVideo"/> sets <see cref="HasVideo"/>.</summary>
     public MergeWriteBuffer(int windowMs, bool hasVideo)
     {
         _windowMs = Math.Max(0, windowMs);
@@ -52,7 +53,9 @@ public sealed class MergeWriteBuffer : IDisposable
     /// <summary>Writer for non-media bytes that must go out in-band before the next frame (e.g. new codec headers).</summary>
     public IBufferWriter<byte> InBand => _builder;
 
+    /// <summary>Completes the pending segment, if any; the caller owns the one reference of the returned segment.</summary>
     public Segment? Flush() => _builder.IsEmpty ? null : _builder.Complete();
 
+    /// <summary>Returns the pending array to the pool; segments already completed are not affected.</summary>
     public void Dispose() => _builder.Dispose();
 }

@@ -17,12 +17,14 @@ public sealed class PooledBuffer : RefCounted
         _length = length;
     }
 
+    /// <summary>Rents a buffer of <paramref name="length"/> bytes (contents undefined) with one reference, held by the caller.</summary>
     public static PooledBuffer Rent(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         return new PooledBuffer(ArrayPool<byte>.Shared.Rent(Math.Max(length, 1)), length);
     }
 
+    /// <summary>A buffer holding a copy of <paramref name="data"/>, with one reference held by the caller.</summary>
     public static PooledBuffer CopyOf(ReadOnlySpan<byte> data)
     {
         var buffer = Rent(data.Length);
@@ -30,6 +32,7 @@ public sealed class PooledBuffer : RefCounted
         return buffer;
     }
 
+    /// <summary>A buffer holding a copy of <paramref name="data"/> (at most 2 GB), with one reference held by the caller.</summary>
     public static PooledBuffer CopyOf(in ReadOnlySequence<byte> data)
     {
         var buffer = Rent(checked((int)data.Length));
@@ -37,14 +40,18 @@ public sealed class PooledBuffer : RefCounted
         return buffer;
     }
 
+    /// <summary>Bytes of payload (the rented array may be longer).</summary>
     public int Length => _length;
 
+    /// <summary>The payload. Valid only while the caller holds a reference: after the last <see cref="RefCounted.Release"/> the array is back in the pool.</summary>
     public Memory<byte> Memory => new(Array, 0, _length);
 
+    /// <summary>The payload as a span; same lifetime rule as <see cref="Memory"/>.</summary>
     public Span<byte> Span => new(Array, 0, _length);
 
     private byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledBuffer));
 
+    /// <summary>Returns the array to the pool.</summary>
     protected override void Free()
     {
         var array = Interlocked.Exchange(ref _array, null);

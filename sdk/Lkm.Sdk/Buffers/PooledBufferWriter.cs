@@ -14,12 +14,16 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     private byte[]? _array;
     private int _written;
 
+    /// <summary>Bytes written since the last <see cref="Clear"/>.</summary>
     public int WrittenCount => _written;
 
+    /// <summary>The bytes written; valid until the next write or <see cref="Clear"/>.</summary>
     public ReadOnlyMemory<byte> WrittenMemory => _array is null ? default : _array.AsMemory(0, _written);
 
+    /// <summary>The bytes written; valid until the next write or <see cref="Clear"/>.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _array is null ? default : _array.AsSpan(0, _written);
 
+    /// <summary>Commits <paramref name="count"/> bytes of the span or memory last returned.</summary>
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -31,12 +35,14 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written += count;
     }
 
+    /// <summary>Memory of at least <paramref name="sizeHint"/> bytes (at least one) after what was written; renting a bigger array when needed.</summary>
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _array.AsMemory(_written);
     }
 
+    /// <summary>A span of at least <paramref name="sizeHint"/> bytes (at least one) after what was written; renting a bigger array when needed.</summary>
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
@@ -55,6 +61,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>Same as <see cref="Clear"/>.</summary>
     public void Dispose() => Clear();
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_array))]

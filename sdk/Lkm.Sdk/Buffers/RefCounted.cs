@@ -8,8 +8,10 @@ public abstract class RefCounted
 {
     private int _refs = 1;
 
+    /// <summary>References held now (for tests and diagnostics; another thread may change it at once).</summary>
     public int RefCount => Volatile.Read(ref _refs);
 
+    /// <summary>Takes one more reference; thread safe. Throws <see cref="InvalidOperationException"/> when the object was already freed.</summary>
     public void Retain()
     {
         if (Interlocked.Increment(ref _refs) <= 1)
@@ -18,6 +20,7 @@ public abstract class RefCounted
         }
     }
 
+    /// <summary>Gives back one reference; thread safe. The last one frees the object, after which it must not be touched. Throws <see cref="InvalidOperationException"/> when released more often than retained.</summary>
     public void Release()
     {
         int left = Interlocked.Decrement(ref _refs);

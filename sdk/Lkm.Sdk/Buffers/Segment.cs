@@ -42,13 +42,16 @@ public sealed class Segment : RefCounted
     /// <summary>Decode timestamp (ms) of the last media frame in the segment.</summary>
     public long EndDts { get; }
 
+    /// <summary>Bytes in the segment.</summary>
     public int Length => _length;
 
+    /// <summary>The bytes. Valid only while the caller holds a reference; never write to them (every player shares them).</summary>
     public ReadOnlyMemory<byte> Memory => new(_array ?? throw new ObjectDisposedException(nameof(Segment)), 0, _length);
 
     /// <summary>The bytes as an array segment, for gather writes with <c>Socket.SendAsync(IList&lt;ArraySegment&lt;byte&gt;&gt;)</c>.</summary>
     public ArraySegment<byte> ArraySegment => new(_array ?? throw new ObjectDisposedException(nameof(Segment)), 0, _length);
 
+    /// <summary>Returns the array to the pool.</summary>
     protected override void Free()
     {
         var array = Interlocked.Exchange(ref _array, null);

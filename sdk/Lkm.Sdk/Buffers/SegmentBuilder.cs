@@ -16,20 +16,25 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
     private long _endDts;
     private bool _hasMedia;
 
+    /// <summary>A builder whose first array holds at least <paramref name="initialSize"/> bytes (4 KiB minimum).</summary>
     public SegmentBuilder(int initialSize = 64 * 1024)
     {
         _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, MinimumSize));
     }
 
+    /// <summary>Bytes written since the last <see cref="Complete"/> or <see cref="Reset"/>.</summary>
     public int WrittenCount => _written;
 
+    /// <summary>True when nothing was written since the last <see cref="Complete"/> or <see cref="Reset"/>.</summary>
     public bool IsEmpty => _written == 0;
 
+    /// <summary>True when a media frame was marked (<see cref="MarkFrame"/>) since the last <see cref="Complete"/>.</summary>
     public bool HasMedia => _hasMedia;
 
     /// <summary>Decode timestamp of the first frame written since the last <see cref="Complete"/>.</summary>
     public long StartDts => _startDts;
 
+    /// <summary>The bytes written so far; valid until the next write or <see cref="Complete"/>.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
 
     /// <summary>Records that a media frame is being written, so the segment knows its time span.</summary>
@@ -45,6 +50,7 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
         _endDts = dts;
     }
 
+    /// <summary>Commits <paramref name="count"/> bytes of the span or memory last returned.</summary>
     public void Advance(int count)
     {
         if (count < 0 || _written + count > _array.Length)
@@ -55,18 +61,21 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
         _written += count;
     }
 
+    /// <summary>Memory of at least <paramref name="sizeHint"/> bytes (at least one) after what was written; the array grows when needed.</summary>
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _array.AsMemory(_written);
     }
 
+    /// <summary>A span of at least <paramref name="sizeHint"/> bytes (at least one) after what was written; the array grows when needed.</summary>
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _array.AsSpan(_written);
     }
 
+    /// <summary>Appends a copy of <paramref name="bytes"/>.</summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(GetSpan(bytes.Length));
@@ -87,6 +96,7 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
         return segment;
     }
 
+    /// <summary>Drops what was written since the last <see cref="Complete"/>, keeping the array.</summary>
     public void Reset()
     {
         _written = 0;
@@ -94,6 +104,7 @@ public sealed class SegmentBuilder : IBufferWriter<byte>, IDisposable
         _startsWithKeyFrame = false;
     }
 
+    /// <summary>Returns the array to the pool; segments already completed are not affected.</summary>
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_array);

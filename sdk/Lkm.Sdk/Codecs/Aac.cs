@@ -3,9 +3,13 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>AAC constants shared by the AudioSpecificConfig and ADTS code.</summary>
 public static class Aac
 {
+    /// <summary>Audio object type 1, AAC Main.</summary>
     public const int ObjectTypeMain = 1;
+    /// <summary>Audio object type 2, AAC-LC (what nearly every encoder sends).</summary>
     public const int ObjectTypeLc = 2;
+    /// <summary>Audio object type 5, SBR (HE-AAC).</summary>
     public const int ObjectTypeSbr = 5;
+    /// <summary>Audio object type 29, PS (HE-AAC v2).</summary>
     public const int ObjectTypePs = 29;
 
     /// <summary>Samples per AAC frame (1024 for AAC-LC).</summary>

@@ -3,14 +3,17 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>One ADTS frame: its header and the raw AAC payload after it.</summary>
 public readonly ref struct AdtsFrame
 {
+    /// <summary>A frame of <paramref name="header"/> with its raw payload <paramref name="payload"/>.</summary>
     public AdtsFrame(AdtsHeader header, ReadOnlySpan<byte> payload)
     {
         Header = header;
         Payload = payload;
     }
 
+    /// <summary>The frame's ADTS header.</summary>
     public AdtsHeader Header { get; }
 
+    /// <summary>The raw AAC data after the header (a slice of the enumerated buffer, not a copy).</summary>
     public ReadOnlySpan<byte> Payload { get; }
 }
 
@@ -25,6 +28,7 @@ public ref struct AdtsFrameEnumerator
     private int _offset;
     private AdtsFrame _current;
 
+    /// <summary>Enumerates the frames of <paramref name="data"/> from its start.</summary>
     public AdtsFrameEnumerator(ReadOnlySpan<byte> data)
     {
         _data = data;
@@ -32,13 +36,16 @@ public ref struct AdtsFrameEnumerator
         _current = default;
     }
 
+    /// <summary>The frame found by the last successful <see cref="MoveNext"/>.</summary>
     public readonly AdtsFrame Current => _current;
 
     /// <summary>Bytes covered by the frames returned so far.</summary>
     public readonly int Consumed => _offset;
 
+    /// <summary>Returns this enumerator, so it can be used in <c>foreach</c>.</summary>
     public readonly AdtsFrameEnumerator GetEnumerator() => this;
 
+    /// <summary>Moves to the next complete, valid frame; false at the end of the data or at an incomplete or broken frame.</summary>
     public bool MoveNext()
     {
         var rest = _data[_offset..];

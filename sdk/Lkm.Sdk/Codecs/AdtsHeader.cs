@@ -6,6 +6,7 @@ namespace Lkm.Sdk.Codecs;
 /// </summary>
 public readonly record struct AdtsHeader(int ObjectType, int SampleRateIndex, int ChannelConfiguration, int FrameLength, bool HasCrc, int RawDataBlocks)
 {
+    /// <summary>Bytes needed to parse a header (without CRC).</summary>
     public const int MinimumSize = 7;
 
     /// <summary>Header bytes (7, or 9 with CRC).</summary>
@@ -14,13 +15,16 @@ public readonly record struct AdtsHeader(int ObjectType, int SampleRateIndex, in
     /// <summary>Bytes of raw AAC data following the header.</summary>
     public int PayloadLength => FrameLength - HeaderLength;
 
+    /// <summary>Sample rate in Hz of <see cref="SampleRateIndex"/>; 0 for a reserved index.</summary>
     public int SampleRate => Aac.SampleRateOf(SampleRateIndex);
 
+    /// <summary>Channel count of <see cref="ChannelConfiguration"/>; 0 when a program config element defines it.</summary>
     public int Channels => Aac.ChannelsOf(ChannelConfiguration);
 
     /// <summary>True when <paramref name="data"/> starts with the 12-bit ADTS sync word.</summary>
     public static bool HasSyncWord(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0xFF && (data[1] & 0xF6) == 0xF0;
 
+    /// <summary>Parses the header at the start of <paramref name="data"/>; false when there is no valid ADTS header there (bad sync word, reserved values, too few bytes).</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, out AdtsHeader header)
     {
         try
@@ -70,6 +74,7 @@ public readonly record struct AdtsHeader(int ObjectType, int SampleRateIndex, in
     /// <summary>Walks back-to-back ADTS frames without copying.</summary>
     public static AdtsFrameEnumerator EnumerateFrames(ReadOnlySpan<byte> data) => new(data);
 
+    /// <summary>The AudioSpecificConfig equivalent of this header (the track's codec config).</summary>
     public AudioSpecificConfig ToAudioSpecificConfig() => new(ObjectType, SampleRateIndex, SampleRate, ChannelConfiguration);
 
     /// <summary>The AudioSpecificConfig bytes equivalent to this header.</summary>

@@ -5,8 +5,10 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>Annex-B (start-code delimited) H.264/H.265 byte streams, as carried in MPEG-PS/TS, JT1078 and RTSP.</summary>
 public static class AnnexB
 {
+    /// <summary>The 4-byte start code 00 00 00 01 written in front of each NAL unit.</summary>
     public static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
 
+    /// <summary>The NAL units of <paramref name="data"/>, without start codes, without allocating.</summary>
     public static AnnexBNalUnitEnumerator EnumerateNalUnits(ReadOnlySpan<byte> data) => new(data);
 
     /// <summary>Index of the next 00 00 01 start code (including a leading zero of a 4-byte one), or -1.</summary>
@@ -55,6 +57,7 @@ public static class AnnexB
         return written;
     }
 
+    /// <summary>Converts an Annex-B access unit to a new AVCC array (4-byte big-endian lengths).</summary>
     public static byte[] ToAvcc(ReadOnlySpan<byte> annexB)
     {
         var result = new byte[AvccLength(annexB)];

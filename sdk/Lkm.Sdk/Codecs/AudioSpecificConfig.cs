@@ -9,8 +9,10 @@ public readonly record struct AudioSpecificConfig(int ObjectType, int SampleRate
     /// <summary>Output sample rate when SBR (HE-AAC) is signalled explicitly; otherwise equals <see cref="SampleRate"/>.</summary>
     public int OutputSampleRate { get; init; } = SampleRate;
 
+    /// <summary>Channel count of <see cref="ChannelConfiguration"/>; 0 when a program config element defines it.</summary>
     public int Channels => Aac.ChannelsOf(ChannelConfiguration);
 
+    /// <summary>Parses <paramref name="data"/>; false when it is malformed or truncated.</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, out AudioSpecificConfig config)
     {
         try
@@ -25,6 +27,7 @@ public readonly record struct AudioSpecificConfig(int ObjectType, int SampleRate
         }
     }
 
+    /// <summary>Parses <paramref name="data"/>; throws <see cref="CodecFormatException"/> when it is malformed or truncated.</summary>
     public static AudioSpecificConfig Parse(ReadOnlySpan<byte> data)
     {
         if (data.Length < 2)
@@ -78,6 +81,7 @@ public readonly record struct AudioSpecificConfig(int ObjectType, int SampleRate
         return [(byte)(value >> 32), (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
     }
 
+    /// <summary>The config in its wire form (2 bytes, or 5 when the sample rate has no index).</summary>
     public byte[] ToArray() => Create(ObjectType, SampleRate, ChannelConfiguration);
 
     private static int ReadObjectType(ref BitReader reader)

@@ -8,6 +8,7 @@ namespace Lkm.Sdk.Codecs;
 /// </summary>
 public sealed class AvcDecoderConfigurationRecord
 {
+    /// <summary>A record of the given parameter sets (without start codes or length prefixes); profile and level are read from the first SPS. At least one SPS is required; <paramref name="nalLengthSize"/> is 1, 2 or 4.</summary>
     public AvcDecoderConfigurationRecord(IReadOnlyList<byte[]> sequenceParameterSets, IReadOnlyList<byte[]> pictureParameterSets, int nalLengthSize = 4)
     {
         if (sequenceParameterSets.Count == 0)
@@ -34,17 +35,22 @@ public sealed class AvcDecoderConfigurationRecord
         LevelIndication = sps[3];
     }
 
+    /// <summary>AVCProfileIndication (profile_idc of the SPS).</summary>
     public int ProfileIndication { get; private init; }
 
+    /// <summary>profile_compatibility (the constraint flags byte of the SPS).</summary>
     public int ProfileCompatibility { get; private init; }
 
+    /// <summary>AVCLevelIndication (level_idc of the SPS).</summary>
     public int LevelIndication { get; private init; }
 
     /// <summary>Bytes of each NAL unit length prefix in the samples (lengthSizeMinusOne + 1).</summary>
     public int NalLengthSize { get; }
 
+    /// <summary>The SPS NAL units, each without start code or length prefix.</summary>
     public IReadOnlyList<byte[]> SequenceParameterSets { get; }
 
+    /// <summary>The PPS NAL units, each without start code or length prefix.</summary>
     public IReadOnlyList<byte[]> PictureParameterSets { get; }
 
     /// <summary>Builds a record from the parameter sets found in an Annex-B or AVCC access unit; null when SPS or PPS is missing.</summary>
@@ -93,6 +99,7 @@ public sealed class AvcDecoderConfigurationRecord
         }
     }
 
+    /// <summary>Parses <paramref name="data"/>; false (and a null <paramref name="record"/>) when it is malformed or truncated.</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, out AvcDecoderConfigurationRecord? record)
     {
         try
@@ -107,6 +114,7 @@ public sealed class AvcDecoderConfigurationRecord
         }
     }
 
+    /// <summary>Parses <paramref name="data"/>; throws <see cref="CodecFormatException"/> when it is malformed or truncated.</summary>
     public static AvcDecoderConfigurationRecord Parse(ReadOnlySpan<byte> data)
     {
         if (data.Length < 7)

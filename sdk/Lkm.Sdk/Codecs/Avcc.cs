@@ -5,6 +5,7 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>Length-prefixed NAL unit payloads (AVCC/HVCC), the form video travels in inside the server.</summary>
 public static class Avcc
 {
+    /// <summary>The NAL units of <paramref name="data"/> whose length prefixes are <paramref name="lengthSize"/> bytes, without allocating.</summary>
     public static AvccNalUnitEnumerator EnumerateNalUnits(ReadOnlySpan<byte> data, int lengthSize = 4) => new(data, lengthSize);
 
     /// <summary>True when the length prefixes tile <paramref name="data"/> exactly.</summary>
@@ -93,6 +94,7 @@ public static class Avcc
         return written;
     }
 
+    /// <summary>Converts an AVCC access unit to a new Annex-B array (4-byte start codes).</summary>
     public static byte[] ToAnnexB(ReadOnlySpan<byte> avcc, int lengthSize = 4)
     {
         var result = new byte[AnnexBLength(avcc, lengthSize)];

@@ -15,6 +15,7 @@ public ref struct BitReader
     private int _current;
     private int _bitsLeftInCurrent;
 
+    /// <summary>A reader over <paramref name="data"/>; with <paramref name="removeEmulationPrevention"/> it reads a NAL unit as RBSP.</summary>
     public BitReader(ReadOnlySpan<byte> data, bool removeEmulationPrevention = false)
     {
         _data = data;
@@ -27,8 +28,10 @@ public ref struct BitReader
     /// <summary>Bits consumed so far, counting skipped emulation prevention bytes as consumed.</summary>
     public readonly int Position => (_nextByte * 8) - _bitsLeftInCurrent;
 
+    /// <summary>Reads one bit.</summary>
     public bool ReadBit() => ReadBits(1) != 0;
 
+    /// <summary>Reads a one-bit flag (same as <see cref="ReadBit"/>, named as the specifications' syntax tables name flags).</summary>
     public bool ReadFlag() => ReadBits(1) != 0;
 
     /// <summary>Reads <paramref name="count"/> (0..32) bits as an unsigned big-endian number.</summary>
@@ -77,6 +80,7 @@ public ref struct BitReader
         return value;
     }
 
+    /// <summary>Skips <paramref name="count"/> bits.</summary>
     public void Skip(int count)
     {
         while (count > 0)

@@ -5,10 +5,14 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>G.711 A-law / µ-law: one byte per sample, 8 kHz mono as telephony, GB28181 and JT1078 devices send it.</summary>
 public static class G711
 {
+    /// <summary>Sample rate in Hz devices use.</summary>
     public const int SampleRate = 8000;
+    /// <summary>Channels devices use (mono).</summary>
     public const int Channels = 1;
+    /// <summary>Bits per sample (one byte).</summary>
     public const int BitsPerSample = 8;
 
+    /// <summary>True for <see cref="CodecId.G711A"/> and <see cref="CodecId.G711U"/>.</summary>
     public static bool IsG711(CodecId codec) => codec is CodecId.G711A or CodecId.G711U;
 
     /// <summary>A track description for G.711 (no codec config).</summary>

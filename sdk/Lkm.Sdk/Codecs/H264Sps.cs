@@ -9,24 +9,34 @@ public sealed record H264Sps
     // Largest picture we accept: 1024 macroblocks (16384 px) per side; keeps hostile sizes out.
     private const int MaxMacroblocks = 1024;
 
+    /// <summary>profile_idc (66 baseline, 77 main, 100 high, ...).</summary>
     public int ProfileIdc { get; init; }
 
+    /// <summary>The six constraint_set flags and reserved bits, as the byte after profile_idc.</summary>
     public int ConstraintFlags { get; init; }
 
+    /// <summary>level_idc (level × 10, e.g. 31 for 3.1).</summary>
     public int LevelIdc { get; init; }
 
+    /// <summary>seq_parameter_set_id.</summary>
     public int SpsId { get; init; }
 
+    /// <summary>chroma_format_idc (1 = 4:2:0, the default for profiles without it).</summary>
     public int ChromaFormatIdc { get; init; } = 1;
 
+    /// <summary>Bits per luma sample.</summary>
     public int BitDepthLuma { get; init; } = 8;
 
+    /// <summary>Bits per chroma sample.</summary>
     public int BitDepthChroma { get; init; } = 8;
 
+    /// <summary>Displayed width in pixels, after cropping.</summary>
     public int Width { get; init; }
 
+    /// <summary>Displayed height in pixels, after cropping.</summary>
     public int Height { get; init; }
 
+    /// <summary>frame_mbs_only_flag: false when the stream may be interlaced.</summary>
     public bool FrameMbsOnly { get; init; }
 
     /// <summary>Frames per second from the VUI timing info; 0 when the SPS does not say.</summary>
@@ -36,6 +46,7 @@ public sealed record H264Sps
     public static bool IsHighProfile(int profileIdc) =>
         profileIdc is 100 or 110 or 122 or 244 or 44 or 83 or 86 or 118 or 128 or 138 or 139 or 134 or 135;
 
+    /// <summary>Parses an SPS NAL unit (with its one-byte NAL header, without start code); false (and a null <paramref name="sps"/>) when it is malformed or out of range.</summary>
     public static bool TryParse(ReadOnlySpan<byte> nalUnit, out H264Sps? sps)
     {
         try

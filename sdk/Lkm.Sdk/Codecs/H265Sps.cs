@@ -10,38 +10,52 @@ public sealed record H265Sps
     // Largest picture we accept per side; keeps hostile sizes out.
     private const int MaxDimension = 16384;
 
+    /// <summary>sps_max_sub_layers_minus1 + 1.</summary>
     public int MaxSubLayers { get; init; } = 1;
 
+    /// <summary>sps_temporal_id_nesting_flag.</summary>
     public bool TemporalIdNesting { get; init; }
 
+    /// <summary>general_profile_space.</summary>
     public int GeneralProfileSpace { get; init; }
 
+    /// <summary>general_tier_flag (true = high tier).</summary>
     public bool GeneralTierFlag { get; init; }
 
+    /// <summary>general_profile_idc (1 main, 2 main 10, ...).</summary>
     public int GeneralProfileIdc { get; init; }
 
+    /// <summary>general_profile_compatibility_flags, bit 31 first.</summary>
     public uint GeneralProfileCompatibilityFlags { get; init; }
 
     /// <summary>The 48 general constraint indicator bits (progressive_source_flag first).</summary>
     public ulong GeneralConstraintIndicatorFlags { get; init; }
 
+    /// <summary>general_level_idc (level × 30, e.g. 93 for 3.1).</summary>
     public int GeneralLevelIdc { get; init; }
 
+    /// <summary>sps_seq_parameter_set_id.</summary>
     public int SpsId { get; init; }
 
+    /// <summary>chroma_format_idc (1 = 4:2:0).</summary>
     public int ChromaFormatIdc { get; init; } = 1;
 
+    /// <summary>Bits per luma sample.</summary>
     public int BitDepthLuma { get; init; } = 8;
 
+    /// <summary>Bits per chroma sample.</summary>
     public int BitDepthChroma { get; init; } = 8;
 
+    /// <summary>Displayed width in pixels, after the conformance window.</summary>
     public int Width { get; init; }
 
+    /// <summary>Displayed height in pixels, after the conformance window.</summary>
     public int Height { get; init; }
 
     /// <summary>Frames per second from the VUI timing info; 0 when the SPS does not say.</summary>
     public double FrameRate { get; init; }
 
+    /// <summary>Parses an SPS NAL unit (with its two-byte NAL header, without start code); false (and a null <paramref name="sps"/>) when it is malformed or out of range.</summary>
     public static bool TryParse(ReadOnlySpan<byte> nalUnit, out H265Sps? sps)
     {
         try

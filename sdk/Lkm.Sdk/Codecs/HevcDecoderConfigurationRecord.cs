@@ -19,35 +19,49 @@ public sealed class HevcDecoderConfigurationRecord
         NalLengthSize = nalLengthSize;
     }
 
+    /// <summary>general_profile_space.</summary>
     public int GeneralProfileSpace { get; private init; }
 
+    /// <summary>general_tier_flag (true = high tier).</summary>
     public bool GeneralTierFlag { get; private init; }
 
+    /// <summary>general_profile_idc.</summary>
     public int GeneralProfileIdc { get; private init; }
 
+    /// <summary>general_profile_compatibility_flags, bit 31 first.</summary>
     public uint GeneralProfileCompatibilityFlags { get; private init; }
 
+    /// <summary>general_constraint_indicator_flags (48 bits).</summary>
     public ulong GeneralConstraintIndicatorFlags { get; private init; }
 
+    /// <summary>general_level_idc (level × 30).</summary>
     public int GeneralLevelIdc { get; private init; }
 
+    /// <summary>chromaFormat (1 = 4:2:0).</summary>
     public int ChromaFormatIdc { get; private init; } = 1;
 
+    /// <summary>Bits per luma sample.</summary>
     public int BitDepthLuma { get; private init; } = 8;
 
+    /// <summary>Bits per chroma sample.</summary>
     public int BitDepthChroma { get; private init; } = 8;
 
+    /// <summary>numTemporalLayers.</summary>
     public int NumTemporalLayers { get; private init; } = 1;
 
+    /// <summary>temporalIdNested.</summary>
     public bool TemporalIdNested { get; private init; }
 
     /// <summary>Bytes of each NAL unit length prefix in the samples (lengthSizeMinusOne + 1).</summary>
     public int NalLengthSize { get; }
 
+    /// <summary>The VPS NAL units, each without start code or length prefix.</summary>
     public IReadOnlyList<byte[]> VideoParameterSets { get; }
 
+    /// <summary>The SPS NAL units, each without start code or length prefix.</summary>
     public IReadOnlyList<byte[]> SequenceParameterSets { get; }
 
+    /// <summary>The PPS NAL units, each without start code or length prefix.</summary>
     public IReadOnlyList<byte[]> PictureParameterSets { get; }
 
     /// <summary>Prefix/suffix SEI NAL units carried in the record (e.g. HDR info); usually empty.</summary>
@@ -130,6 +144,7 @@ public sealed class HevcDecoderConfigurationRecord
         }
     }
 
+    /// <summary>Parses <paramref name="data"/>; false (and a null <paramref name="record"/>) when it is malformed or truncated.</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, out HevcDecoderConfigurationRecord? record)
     {
         try
@@ -144,6 +159,7 @@ public sealed class HevcDecoderConfigurationRecord
         }
     }
 
+    /// <summary>Parses <paramref name="data"/>; throws <see cref="CodecFormatException"/> when it is malformed or truncated.</summary>
     public static HevcDecoderConfigurationRecord Parse(ReadOnlySpan<byte> data)
     {
         if (data.Length < HeaderSize)
@@ -214,6 +230,7 @@ public sealed class HevcDecoderConfigurationRecord
         };
     }
 
+    /// <summary>The record in its wire form (what the track's codec config and an 'hvcC' box hold).</summary>
     public byte[] ToArray()
     {
         var arrays = new List<(int Type, IReadOnlyList<byte[]> Units)>();

@@ -3,6 +3,7 @@ namespace Lkm.Sdk.Codecs;
 /// <summary>MPEG-1/2/2.5 audio frame header (MP3 and friends): enough to know sample rate, channels and frame size.</summary>
 public readonly record struct MpegAudioHeader(int Version, int Layer, int SampleRate, int Channels, int Bitrate, int FrameLength)
 {
+    /// <summary>Bytes of a frame header.</summary>
     public const int Size = 4;
 
     private static readonly int[] Rates = [44100, 48000, 32000];

@@ -17,10 +17,13 @@ public ref struct AnnexBNalUnitEnumerator
         _current = default;
     }
 
+    /// <summary>The NAL unit found by the last successful <see cref="MoveNext"/> (a slice of the input).</summary>
     public readonly ReadOnlySpan<byte> Current => _current;
 
+    /// <summary>Returns this enumerator, so it can be used in <c>foreach</c>.</summary>
     public readonly AnnexBNalUnitEnumerator GetEnumerator() => this;
 
+    /// <summary>Moves to the next NAL unit; false at the end of the data.</summary>
     public bool MoveNext()
     {
         while (!_remaining.IsEmpty)
@@ -73,10 +76,13 @@ public ref struct AvccNalUnitEnumerator
         _current = default;
     }
 
+    /// <summary>The NAL unit found by the last successful <see cref="MoveNext"/> (a slice of the input, without its length prefix).</summary>
     public readonly ReadOnlySpan<byte> Current => _current;
 
+    /// <summary>Returns this enumerator, so it can be used in <c>foreach</c>.</summary>
     public readonly AvccNalUnitEnumerator GetEnumerator() => this;
 
+    /// <summary>Moves to the next NAL unit; false at the end of the data. Throws <see cref="CodecFormatException"/> for a length prefix that is truncated or runs past the end.</summary>
     public bool MoveNext()
     {
         if (_remaining.IsEmpty)

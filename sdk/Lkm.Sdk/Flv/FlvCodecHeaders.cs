@@ -13,6 +13,7 @@ public sealed class FlvCodecHeaders
 {
     private readonly MediaTrack?[] _byIndex;
 
+    /// <summary>Builds the headers for <paramref name="tracks"/> (tracks FLV cannot carry are left out) and <paramref name="metadata"/>.</summary>
     public FlvCodecHeaders(IReadOnlyList<MediaTrack> tracks, StreamMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(tracks);
@@ -41,8 +42,10 @@ public sealed class FlvCodecHeaders
     /// <summary>The tracks FLV carries, in the source's order.</summary>
     public IReadOnlyList<MediaTrack> Tracks { get; }
 
+    /// <summary>True when a carried track is video.</summary>
     public bool HasVideo { get; }
 
+    /// <summary>True when a carried track is audio.</summary>
     public bool HasAudio { get; }
 
     /// <summary>The onMetaData script body (publisher's properties completed from the tracks).</summary>

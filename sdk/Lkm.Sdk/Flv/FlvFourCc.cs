@@ -6,11 +6,16 @@ namespace Lkm.Sdk.Flv;
 /// <summary>Enhanced-RTMP FourCC codec identifiers.</summary>
 public static class FlvFourCc
 {
+    /// <summary>H.265 ('hvc1').</summary>
     public const uint Hvc1 = 0x68766331; // 'hvc1'
+    /// <summary>AV1 ('av01').</summary>
     public const uint Av01 = 0x61763031; // 'av01'
+    /// <summary>VP9 ('vp09').</summary>
     public const uint Vp09 = 0x76703039; // 'vp09'
+    /// <summary>H.264 ('avc1'), as Enhanced-RTMP v2 may send it.</summary>
     public const uint Avc1 = 0x61766331; // 'avc1'
 
+    /// <summary>The codec of a FourCC; <see cref="CodecId.Unknown"/> for one the server does not carry.</summary>
     public static CodecId ToCodec(uint fourCc) => fourCc switch
     {
         Hvc1 => CodecId.H265,
@@ -20,6 +25,7 @@ public static class FlvFourCc
         _ => CodecId.Unknown,
     };
 
+    /// <summary>The FourCC of a codec; 0 for a codec without one.</summary>
     public static uint FromCodec(CodecId codec) => codec switch
     {
         CodecId.H265 => Hvc1,

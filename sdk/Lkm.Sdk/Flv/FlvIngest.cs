@@ -31,6 +31,7 @@ public sealed partial class FlvIngest
 
     private FlvDropReason _loggedDrops;
 
+    /// <summary>An ingest feeding <paramref name="publisher"/>. Without onMetaData it waits up to <paramref name="probeWindowMs"/> ms of media for both audio and video before calling <see cref="IPublisher.TracksComplete"/>.</summary>
     public FlvIngest(IPublisher publisher, ILogger logger, int probeWindowMs = 3000)
     {
         _publisher = publisher;
@@ -81,6 +82,7 @@ public sealed partial class FlvIngest
         }
     }
 
+    /// <summary>Handles a video tag body with its 32-bit millisecond timestamp. The body is copied as needed; the caller keeps ownership of its buffer. Malformed bodies are dropped.</summary>
     public void OnVideo(uint timestamp, in ReadOnlySequence<byte> body)
     {
         long dts = Start(timestamp);
@@ -94,6 +96,7 @@ public sealed partial class FlvIngest
         }
     }
 
+    /// <summary>Handles an audio tag body with its 32-bit millisecond timestamp. The body is copied as needed; the caller keeps ownership of its buffer. Malformed bodies are dropped.</summary>
     public void OnAudio(uint timestamp, in ReadOnlySequence<byte> body)
     {
         long dts = Start(timestamp);

@@ -24,6 +24,7 @@ public static class FlvTagBody
     public static bool CanCarry(CodecId codec) =>
         codec is CodecId.H264 or CodecId.H265 or CodecId.Av1 or CodecId.Vp9 or CodecId.Aac or CodecId.Mp3 or CodecId.G711A or CodecId.G711U;
 
+    /// <summary>Bytes of the tag body <see cref="WriteMediaBody"/> writes for <paramref name="packet"/>.</summary>
     public static int MediaBodyLength(MediaTrack track, in MediaPacket packet) => HeaderLength(track, packet) + packet.Buffer.Length;
 
     /// <summary>Writes the tag body of one frame (header bytes + payload); returns bytes written.</summary>
@@ -204,6 +205,7 @@ public static class FlvTagBody
     /// <summary>videocodecid as onMetaData carries it: 7 for H.264, the FourCC as a number for Enhanced-RTMP codecs (as ffmpeg writes).</summary>
     public static double VideoCodecId(CodecId codec) => codec == CodecId.H264 ? FlvCodecIds.VideoAvc : FlvFourCc.FromCodec(codec);
 
+    /// <summary>audiocodecid as onMetaData carries it; 0 for a codec FLV has no id for.</summary>
     public static int AudioCodecId(CodecId codec) => codec switch
     {
         CodecId.Aac => FlvCodecIds.AudioAac,

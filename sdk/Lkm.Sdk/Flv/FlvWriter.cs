@@ -10,6 +10,7 @@ public static class FlvWriter
     /// <summary>9-byte header plus PreviousTagSize0.</summary>
     public const int FileHeaderSize = 13;
 
+    /// <summary>Bytes of a tag header (type, data size, timestamp, stream id).</summary>
     public const int TagHeaderSize = 11;
 
     /// <summary>The 4-byte PreviousTagSize that follows every tag.</summary>
@@ -18,6 +19,7 @@ public static class FlvWriter
     /// <summary>Largest tag body FLV can describe (24-bit DataSize).</summary>
     public const int MaxBodyLength = 0xFFFFFF;
 
+    /// <summary>Writes the 9-byte FLV header and PreviousTagSize0 (<see cref="FileHeaderSize"/> bytes).</summary>
     public static void WriteFileHeader(IBufferWriter<byte> output, bool hasAudio, bool hasVideo)
     {
         var span = output.GetSpan(FileHeaderSize);

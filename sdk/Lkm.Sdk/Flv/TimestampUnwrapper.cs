@@ -10,11 +10,13 @@ public struct TimestampUnwrapper
     private bool _started;
     private long _last;
 
+    /// <summary>True once a timestamp was unwrapped.</summary>
     public readonly bool HasStarted => _started;
 
     /// <summary>The latest (highest) unwrapped timestamp so far.</summary>
     public readonly long Last => _last;
 
+    /// <summary>The 64-bit timestamp (ms) of <paramref name="timestamp"/>; never negative. The first timestamp is taken as is.</summary>
     public long Unwrap(uint timestamp)
     {
         if (!_started)
@@ -34,5 +36,6 @@ public struct TimestampUnwrapper
         return Math.Max(0, result);
     }
 
+    /// <summary>Forgets the timeline: the next timestamp starts it again.</summary>
     public void Reset() => this = default;
 }

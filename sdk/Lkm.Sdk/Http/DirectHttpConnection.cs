@@ -87,6 +87,7 @@ public sealed class DirectHttpConnection : IDisposable
     /// for the client to close its side, then drops the connection from Kestrel. Without the wait Kestrel's abort
     /// resets the connection, and a reset can discard bytes the client has not read yet.
     /// </summary>
+    /// <param name="lingerTimeout">Longest wait for the client to close its side.</param>
     /// <param name="readInput">False when another reader (a WebSocket receive loop) may still hold <see cref="Input"/>.</param>
     public async Task EndAsync(TimeSpan lingerTimeout, bool readInput = true)
     {
@@ -132,6 +133,7 @@ public sealed class DirectHttpConnection : IDisposable
         }
     }
 
+    /// <summary>Releases the sender's send operation; does not close the socket (Kestrel owns it: see <see cref="Abort"/>).</summary>
     public void Dispose() => Sender.Dispose();
 
     private static void CheckPrintable(string header, string text)

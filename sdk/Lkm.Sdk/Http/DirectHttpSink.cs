@@ -18,6 +18,7 @@ public abstract class DirectHttpSink : SinkBase
 
     private volatile bool _transportAborted;
 
+    /// <summary>A sink named by <paramref name="protocol"/> and <paramref name="transProtocol"/> (see <see cref="SinkBase"/>) writing to <paramref name="connection"/>.</summary>
     protected DirectHttpSink(string protocol, string transProtocol, DirectHttpConnection connection, EndPoint? remoteEndPoint)
         : base(protocol, transProtocol, remoteEndPoint)
     {
@@ -25,6 +26,7 @@ public abstract class DirectHttpSink : SinkBase
         Connection = connection;
     }
 
+    /// <summary>The player's connection; its sender is used by the writer loop only.</summary>
     protected DirectHttpConnection Connection { get; }
 
     /// <summary>True once the socket was shut down under a send: the connection can only be dropped now.</summary>
@@ -79,6 +81,7 @@ public abstract class DirectHttpSink : SinkBase
         }
     }
 
+    /// <summary>Lets an in-flight send finish within <see cref="WriteGrace"/>, or cuts it at once for a player closed as <see cref="SinkCloseCause.TooSlow"/>. An override calls the base.</summary>
     protected override void OnClosed(string reason)
     {
         if (!Connection.Sender.IsSending)

@@ -12,6 +12,7 @@ namespace Lkm.Sdk.Media;
 /// </summary>
 public readonly struct MediaPacket
 {
+    /// <summary>A packet over <paramref name="buffer"/>; takes no reference (see the type's remarks).</summary>
     public MediaPacket(int trackIndex, long dts, long pts, bool isKeyFrame, PooledBuffer buffer)
     {
         TrackIndex = trackIndex;
@@ -21,10 +22,13 @@ public readonly struct MediaPacket
         Buffer = buffer;
     }
 
+    /// <summary>Index of the packet's track in its source (<see cref="MediaTrack.Index"/>).</summary>
     public int TrackIndex { get; }
 
+    /// <summary>Decode timestamp in milliseconds.</summary>
     public long Dts { get; }
 
+    /// <summary>Presentation timestamp in milliseconds.</summary>
     public long Pts { get; }
 
     /// <summary>Composition offset (pts - dts), as FLV carries it.</summary>
@@ -33,13 +37,18 @@ public readonly struct MediaPacket
     /// <summary>A video keyframe (IDR/IRAP); always true for audio.</summary>
     public bool IsKeyFrame { get; }
 
+    /// <summary>The payload buffer, shared by reference count.</summary>
     public PooledBuffer Buffer { get; }
 
+    /// <summary>The payload; valid while someone holds a reference to <see cref="Buffer"/>.</summary>
     public ReadOnlyMemory<byte> Data => Buffer.Memory;
 
+    /// <summary>The same packet (same buffer, no new reference) with other timestamps.</summary>
     public MediaPacket WithTimestamps(long dts, long pts) => new(TrackIndex, dts, pts, IsKeyFrame, Buffer);
 
+    /// <summary>Takes a reference to the payload buffer, to keep the packet beyond the call that handed it over.</summary>
     public void Retain() => Buffer.Retain();
 
+    /// <summary>Gives back a reference taken with <see cref="Retain"/> (or the creator's own).</summary>
     public void Release() => Buffer.Release();
 }

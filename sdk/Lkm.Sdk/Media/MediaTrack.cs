@@ -8,21 +8,28 @@ namespace Lkm.Sdk.Media;
 /// </summary>
 public sealed record MediaTrack
 {
+    /// <summary>The track's codec.</summary>
     public required CodecId Codec { get; init; }
 
+    /// <summary>Video or audio, from <see cref="Codec"/>.</summary>
     public MediaType MediaType => Codec.MediaType();
 
     /// <summary>Index of the track in its source (assigned by the hub, in the order tracks were added).</summary>
     public int Index { get; init; }
 
+    /// <summary>The codec's out-of-band configuration (see the type's summary); empty when the codec has none.</summary>
     public ReadOnlyMemory<byte> CodecConfig { get; init; }
 
+    /// <summary>Picture width in pixels (video; 0 when unknown).</summary>
     public int Width { get; init; }
 
+    /// <summary>Picture height in pixels (video; 0 when unknown).</summary>
     public int Height { get; init; }
 
+    /// <summary>Sample rate in Hz (audio).</summary>
     public int SampleRate { get; init; }
 
+    /// <summary>Channel count (audio).</summary>
     public int Channels { get; init; }
 
     /// <summary>Bits per sample for PCM-like codecs (G.711: 8); 16 otherwise.</summary>
@@ -32,6 +39,7 @@ public sealed record MediaTrack
     public bool IsCompatibleWith(MediaTrack other) =>
         Codec == other.Codec && (MediaType == MediaType.Video || (SampleRate == other.SampleRate && Channels == other.Channels));
 
+    /// <summary>Codec and size or rate, for logs.</summary>
     public override string ToString() => MediaType == MediaType.Video
         ? $"{Codec.Name()} {Width}x{Height}"
         : $"{Codec.Name()} {SampleRate} Hz {Channels} ch";

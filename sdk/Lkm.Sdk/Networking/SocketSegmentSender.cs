@@ -23,11 +23,13 @@ public sealed class SocketSegmentSender : IDisposable
     private GatherSendOperation? _operation;
     private int _sending;
 
+    /// <summary>A sender writing to <paramref name="socket"/>; the caller keeps owning the socket.</summary>
     public SocketSegmentSender(Socket socket)
     {
         _socket = socket;
     }
 
+    /// <summary>The socket written to.</summary>
     public Socket Socket => _socket;
 
     /// <summary>True while a send is in progress (for the owner deciding whether closing must cut it).</summary>
@@ -84,6 +86,7 @@ public sealed class SocketSegmentSender : IDisposable
         }
     }
 
+    /// <summary>Releases the reusable send operation; does not close the socket.</summary>
     public void Dispose() => _operation?.Dispose();
 
     private ValueTask<int> SendOnceAsync()

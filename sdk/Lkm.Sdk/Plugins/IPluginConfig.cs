@@ -13,6 +13,7 @@ public interface IPluginConfig
     /// <summary>The section's dotted path, e.g. <c>plugins.rtmp</c>, as errors name its keys.</summary>
     string Path { get; }
 
+    /// <summary>A string; <paramref name="defaultValue"/> when the key is absent.</summary>
     string GetString(string key, string defaultValue);
 
     /// <summary><c>true</c>/<c>false</c> (also yes/no, on/off).</summary>

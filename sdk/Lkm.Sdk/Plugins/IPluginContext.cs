@@ -12,8 +12,10 @@ public interface IPluginContext
     /// <summary>The plugin's section of lkm.yaml, the one <see cref="IProtocolPlugin.Configure"/> read; its errors were reported before start.</summary>
     IPluginConfig Config { get; }
 
+    /// <summary>Creates the plugin's loggers; their lines go to the host's log.</summary>
     ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The stream engine: publish ingested streams into it, attach players to it.</summary>
     IStreamHub Hub { get; }
 
     /// <summary>
@@ -28,6 +30,7 @@ public interface IPluginContext
     /// </summary>
     void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler);
 
+    /// <summary>Registers the muxer of an egress protocol: players whose <see cref="ISink.TransProtocol"/> is <see cref="ITransStreamFactory.Protocol"/> get segments from trans streams it creates.</summary>
     void AddTransStreamFactory(ITransStreamFactory factory);
 
     /// <summary>Cancelled when the host shuts down.</summary>

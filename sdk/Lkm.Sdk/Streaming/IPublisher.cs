@@ -8,6 +8,7 @@ namespace Lkm.Sdk.Streaming;
 /// </summary>
 public interface IPublisher : IAsyncDisposable
 {
+    /// <summary>The stream id the publish was granted for (e.g. <c>live/cam1</c>).</summary>
     string StreamId { get; }
 
     /// <summary>Signalled when the host ends the publish (API close, timeout, shutdown): the plugin closes the connection.</summary>
@@ -22,6 +23,7 @@ public interface IPublisher : IAsyncDisposable
     /// <summary>Says the track set is known; players waiting for the stream are attached.</summary>
     void TracksComplete();
 
+    /// <summary>Hands the publisher's descriptive metadata (e.g. RTMP onMetaData) to the source, which passes it on to players.</summary>
     void SetMetadata(StreamMetadata metadata);
 
     /// <summary>Hands one packet to the source; the source retains what it keeps. The caller still releases its own reference.</summary>

@@ -10,6 +10,7 @@ namespace Lkm.Sdk.Streaming;
 /// </summary>
 public interface ISink
 {
+    /// <summary>Unique id of this player, as logs and the API show it.</summary>
     string Id { get; }
 
     /// <summary>Protocol as players and the API see it: <c>rtmp</c>, <c>flv</c>, <c>ws-flv</c>, ...</summary>
@@ -18,6 +19,7 @@ public interface ISink
     /// <summary>Name of the trans stream whose segments this sink writes (<c>flv</c> serves both HTTP-FLV and WS-FLV).</summary>
     string TransProtocol { get; }
 
+    /// <summary>The player's address; null when unknown.</summary>
     EndPoint? RemoteEndPoint { get; }
 
     /// <summary>
@@ -39,6 +41,7 @@ public interface ISink
     /// <summary>Completes when the connection is gone.</summary>
     Task Completion { get; }
 
+    /// <summary>Bytes written to the player so far.</summary>
     long BytesSent { get; }
 
     /// <summary>

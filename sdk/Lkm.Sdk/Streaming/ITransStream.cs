@@ -15,6 +15,7 @@ public interface ITransStream : IDisposable
     /// </summary>
     Segment Header { get; }
 
+    /// <summary>Incremented each time <see cref="Header"/> is rebuilt.</summary>
     int HeaderVersion { get; }
 
     /// <summary>Muxes one packet. Completed segments (merge-write window full, or a keyframe started a new one) are added to <paramref name="completed"/>, each with one reference for the caller.</summary>
@@ -30,10 +31,13 @@ public interface ITransStream : IDisposable
 /// <summary>What a trans stream is created for.</summary>
 public sealed record TransStreamContext
 {
+    /// <summary>The stream the trans stream muxes.</summary>
     public required string StreamId { get; init; }
 
+    /// <summary>The source's tracks at creation (later changes come through <see cref="ITransStream.OnTracksChanged"/>).</summary>
     public required IReadOnlyList<MediaTrack> Tracks { get; init; }
 
+    /// <summary>The publisher's metadata at creation.</summary>
     public StreamMetadata Metadata { get; init; } = StreamMetadata.Empty;
 
     /// <summary>Merge-write window in milliseconds of media; 0 = one segment per frame.</summary>
@@ -46,5 +50,6 @@ public interface ITransStreamFactory
     /// <summary>Matches <see cref="ISink.TransProtocol"/>.</summary>
     string Protocol { get; }
 
+    /// <summary>Creates the trans stream of one source; called on that source's event loop.</summary>
     ITransStream Create(TransStreamContext context);
 }

@@ -27,6 +27,7 @@ public abstract class SinkBase : ISink
     private long _bytesSent;
     private int _closed;
 
+    /// <summary>A sink with a new <see cref="Id"/> (<c>protocol-N</c>). The plugin then awaits <see cref="RunAsync"/> for the life of the connection.</summary>
     protected SinkBase(string protocol, string transProtocol, EndPoint? remoteEndPoint)
     {
         Protocol = protocol;
@@ -35,20 +36,28 @@ public abstract class SinkBase : ISink
         Id = $"{protocol}-{Interlocked.Increment(ref s_nextId)}";
     }
 
+    /// <summary>Unique id, <c>protocol-N</c>.</summary>
     public string Id { get; }
 
+    /// <summary>Protocol as players and the API see it.</summary>
     public string Protocol { get; }
 
+    /// <summary>Name of the trans stream whose segments this sink writes.</summary>
     public string TransProtocol { get; }
 
+    /// <summary>The player's address; null when unknown.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>Completes when <see cref="RunAsync"/> has ended and every queued segment was released.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>Bytes the writer loop has written.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
+    /// <summary>Bytes queued and not yet written.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    /// <summary>The reason given to the first <see cref="Close(SinkCloseCause, string)"/>; null while open.</summary>
     public string? CloseReason { get; private set; }
 
     /// <summary>Why the sink closed (valid once <see cref="IsClosed"/>).</summary>
@@ -57,13 +66,16 @@ public abstract class SinkBase : ISink
     /// <summary>True once <see cref="StartAsync"/> ran: the player got its protocol's "accepted" (headers, upgrade).</summary>
     public bool HasStarted { get; private set; }
 
+    /// <summary>True once <see cref="Close(SinkCloseCause, string)"/> was called.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>The exception of the plugin's own code that ended the writer loop (not a connection error); null otherwise.</summary>
     public Exception? Fault { get; private set; }
 
     /// <summary>Cancelled when the sink closes; pass it to socket operations.</summary>
     protected CancellationToken Closing => _closing.Token;
 
+    /// <summary>Queues <paramref name="segment"/>, retaining it, for the writer loop. Called by the host's source loop; never blocks. False, without retaining, when closed or when the player is further behind than <paramref name="limits"/>.</summary>
     public bool TrySend(Segment segment, SinkQueueLimits limits)
     {
         if (IsClosed)
@@ -193,6 +205,7 @@ public abstract class SinkBase : ISink
     /// <summary>Closes for a reason of the plugin's own or the player leaving (<see cref="SinkCloseCause.Ended"/>).</summary>
     public void Close(string reason) => Close(SinkCloseCause.Ended, reason);
 
+    /// <summary>Closes the sink (idempotent, thread safe: the first call wins): completes the queue, cancels <see cref="Closing"/> and calls <see cref="OnClosed"/> on the calling thread.</summary>
     public void Close(SinkCloseCause cause, string reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)

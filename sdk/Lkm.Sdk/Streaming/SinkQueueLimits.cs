@@ -3,6 +3,7 @@ namespace Lkm.Sdk.Streaming;
 /// <summary>Bounds of a player's send queue. A player further behind than either bound is disconnected.</summary>
 public sealed record SinkQueueLimits
 {
+    /// <summary>16 MiB and 10 s.</summary>
     public static readonly SinkQueueLimits Default = new();
 
     /// <summary>Most bytes waiting to be sent.</summary>

@@ -1,5 +1,6 @@
 namespace Lkm.Sdk.Streaming;
 
+/// <summary>Why the hub refused a publish or play request.</summary>
 public enum DenyReason
 {
     /// <summary>A hook or policy refused the request.</summary>
@@ -21,11 +22,13 @@ public enum DenyReason
 /// </summary>
 public sealed class StreamDeniedException : Exception
 {
+    /// <summary>A refusal for <paramref name="reason"/>; <paramref name="message"/> says why, for logs.</summary>
     public StreamDeniedException(DenyReason reason, string message)
         : base(message)
     {
         Reason = reason;
     }
 
+    /// <summary>Why the request was refused; map it to the protocol's answer.</summary>
     public DenyReason Reason { get; }
 }

@@ -11,14 +11,18 @@ public abstract record StreamRequest
     /// <summary>Protocol name as hooks see it: publish <c>rtmp</c>, <c>28181</c>, <c>jt1078</c>; play <c>rtmp</c>, <c>flv</c>, <c>ws-flv</c>, ...</summary>
     public required string Protocol { get; init; }
 
+    /// <summary>The client's address; null when unknown.</summary>
     public EndPoint? RemoteEndPoint { get; init; }
 
     /// <summary>The URL query of the client's request, decoded.</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
 
+    /// <see cref="RemoteEndPoint"/> as text, <c>-</c> when unknown (for logs).
     public string RemoteAddress => RemoteEndPoint?.ToString() ?? "-";
 }
 
+/// <summary>A request to publish a stream (<see cref="IStreamHub.PublishAsync"/>).</summary>
 public sealed record PublishRequest : StreamRequest;
 
+/// <summary>A request to play a stream (<see cref="IStreamHub.PlayAsync"/>).</summary>
 public sealed record PlayRequest : StreamRequest;

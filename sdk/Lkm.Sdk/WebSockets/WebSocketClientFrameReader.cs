@@ -14,6 +14,7 @@ namespace Lkm.Sdk.WebSockets;
 /// </summary>
 public sealed class WebSocketClientFrameReader
 {
+    /// <summary>Largest payload of a control frame (RFC 6455 5.5).</summary>
     public const int MaxControlPayload = 125;
 
     private long _skip;
