@@ -57,8 +57,16 @@ public sealed class BenchSmokeTests
             Assert.Equal(10, report.Overall.FirstKeyframeMs!.Count);
             Assert.Equal([4, 3, 3], report.ByUrl.Select(u => u.Players));
 
-            // Every player received about the file's bitrate (the median reference alone would not notice all being slow).
-            Assert.All(report.PlayerResults, p => Assert.InRange(p.Kbps!.Value, source.MediaKbps * 0.7, source.MediaKbps * 1.5));
+            // Every player received at least most of the file's bitrate (the median reference alone would not
+            // notice all being slow), and about what the others received: they all play one stream, so a player
+            // that lost or duplicated data stands out. The window is short (about two GOPs of wall clock), so a
+            // stall of the publisher or server on a loaded machine, followed by its catch-up, moves every
+            // player's figure together (CI saw all ten at 1.51x the file's average after one 600 ms stall):
+            // the common figure is only bounded loosely.
+            double median = report.PlayerResults.Select(p => p.Kbps!.Value).Order().ElementAt(report.PlayerResults.Count / 2);
+            Assert.All(report.PlayerResults, p => Assert.True(p.Kbps!.Value >= source.MediaKbps * 0.7, $"{p.Url}: {p.Kbps} kbps, file {source.MediaKbps:0} kbps\n{players}"));
+            Assert.All(report.PlayerResults, p => Assert.InRange(p.Kbps!.Value, median * 0.75, median * 1.25));
+            Assert.True(median <= source.MediaKbps * 2, $"median {median} kbps, file {source.MediaKbps:0} kbps (publisher at worst {publisher.MaxLateMs:0} ms late)\n{players}");
 
             Assert.NotNull(report.Server);
             Assert.Null(report.Server.Error);
