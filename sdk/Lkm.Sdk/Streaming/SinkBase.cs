@@ -18,7 +18,10 @@ public abstract class SinkBase : ISink
     private const int InitialBatchCapacity = 16;
     private static long s_nextId;
     // A null item wakes the writer loop with nothing to write (see Wake), from a thread of the plugin's: two writers.
-    private readonly Channel<Segment?> _queue = Channel.CreateUnbounded<Segment?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    // Continuations run synchronously: a TrySend that finds the writer loop waiting resumes it on the sending thread,
+    // which at once re-queues it on that thread's local queue (see LocalQueueYield) instead of the global one.
+    private readonly Channel<Segment?> _queue = Channel.CreateUnbounded<Segment?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = true });
+    private readonly LocalQueueYield _wakeUp = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
@@ -123,10 +126,27 @@ public abstract class SinkBase : ISink
         var reader = _queue.Reader;
         try
         {
-            // No token: Close completes the queue, which ends the wait, and a wait without a token reuses the
-            // channel's one waiter object (with a token each wake-up allocated a new one, ~140 B per write).
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
+                // No token: Close completes the queue, which ends the wait, and a wait without a token reuses the
+                // channel's one waiter object (with a token each wake-up allocated a new one, ~140 B per write).
+                var wait = reader.WaitToReadAsync();
+                if (!wait.IsCompleted)
+                {
+                    if (!await wait.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    // Resumed inline on the thread that queued (usually the source's loop, mid fan-out): leave it
+                    // at once and run from that thread's local queue.
+                    await _wakeUp;
+                }
+                else if (!wait.Result)
+                {
+                    break;
+                }
+
                 if (!HasStarted)
                 {
                     // Once per player: the stream has started, so the protocol's "accepted" goes out now.
