@@ -133,14 +133,15 @@ public abstract class SinkBase : ISink
                 var wait = reader.WaitToReadAsync();
                 if (!wait.IsCompleted)
                 {
-                    if (!await wait.ConfigureAwait(false))
+                    bool more = await wait.ConfigureAwait(false);
+
+                    // Resumed inline on the thread that queued or closed (usually the source's loop, mid fan-out):
+                    // leave it at once and run from that thread's local queue, the close path included.
+                    await _wakeUp;
+                    if (!more)
                     {
                         break;
                     }
-
-                    // Resumed inline on the thread that queued (usually the source's loop, mid fan-out): leave it
-                    // at once and run from that thread's local queue.
-                    await _wakeUp;
                 }
                 else if (!wait.Result)
                 {
