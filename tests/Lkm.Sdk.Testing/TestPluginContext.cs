@@ -21,6 +21,7 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
 {
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<Listener> _listeners = [];
+    private readonly List<TestUdpListener> _udpListeners = [];
     private readonly ConcurrentDictionary<string, IPEndPoint> _endPoints = new(StringComparer.Ordinal);
     private volatile IPEndPoint? _boundEndPoint;
 
@@ -94,6 +95,23 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
         return listener;
     }
 
+    /// <summary>UDP listeners the plugin opened, by name.</summary>
+    public ConcurrentDictionary<string, IUdpListener> UdpListeners { get; } = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram)
+    {
+        var listener = new TestUdpListener(endPoint, onDatagram, ShuttingDown);
+        UdpListeners[name] = listener;
+        _endPoints[name] = listener.LocalEndPoint;
+        lock (_udpListeners)
+        {
+            _udpListeners.Add(listener);
+        }
+
+        return listener;
+    }
+
     /// <inheritdoc/>
     public void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler)
     {
@@ -149,6 +167,17 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
             await listener.DisposeAsync();
         }
 
+        List<TestUdpListener> udpListeners;
+        lock (_udpListeners)
+        {
+            udpListeners = [.. _udpListeners];
+        }
+
+        foreach (var listener in udpListeners)
+        {
+            await listener.DisposeAsync();
+        }
+
         try
         {
             await Task.WhenAll(Connections).WaitAsync(TimeSpan.FromSeconds(5));
@@ -194,5 +223,81 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
             _socket.Dispose();
             await _acceptLoop;
         }
+    }
+
+    /// <summary>A real UDP socket with the host's receive loop: one datagram at a time into one buffer.</summary>
+    private sealed class TestUdpListener : IUdpListener
+    {
+        private readonly Socket _socket;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _receiveLoop;
+
+        public TestUdpListener(IPEndPoint endPoint, UdpDatagramHandler onDatagram, CancellationToken shuttingDown)
+        {
+            _socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                _socket.Bind(endPoint);
+            }
+            catch
+            {
+                _socket.Dispose();
+                throw;
+            }
+
+            LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+            _receiveLoop = Task.Run(async () =>
+            {
+                var buffer = new byte[65527];
+                var remote = new SocketAddress(endPoint.AddressFamily);
+                while (!_stop.IsCancellationRequested)
+                {
+                    int length;
+                    try
+                    {
+                        length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, _stop.Token);
+                    }
+                    catch (Exception) when (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (SocketException)
+                    {
+                        continue;
+                    }
+
+                    // As the host does: a handler that throws is counted, the port keeps serving.
+                    try
+                    {
+                        await onDatagram(buffer.AsMemory(0, length), remote, shuttingDown);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        HandlerErrors.Enqueue(ex);
+                    }
+                }
+            });
+        }
+
+        public IPEndPoint LocalEndPoint { get; }
+
+        public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
+
+        public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken) =>
+            ValueTaskOfIntToValueTask(_socket.SendToAsync(datagram, SocketFlags.None, remote, cancellationToken));
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stop.Cancel();
+            _socket.Dispose();
+            await _receiveLoop;
+        }
+
+        private static async ValueTask ValueTaskOfIntToValueTask(ValueTask<int> send) => await send;
     }
 }

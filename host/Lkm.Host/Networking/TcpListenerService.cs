@@ -7,21 +7,22 @@ namespace Lkm.Host.Networking;
 /// <summary>
 /// A TCP listener owned by the host on behalf of a plugin: accepts connections and hands each socket
 /// to the plugin's callback (which owns it from then on). Disposing stops accepting; live
-/// connections are not touched.
+/// connections are not touched. The callback can be replaced while the socket keeps listening
+/// (<see cref="Retarget"/>): a new version of the plugin takes the port over and no connection is refused.
 /// </summary>
 public sealed partial class TcpListenerService : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly Func<Socket, CancellationToken, Task> _onConnection;
+    private volatile Target _target;
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
 
-    public TcpListenerService(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection, ILogger logger, CancellationToken shutdown)
+    public TcpListenerService(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection, IListenerOwner? owner, ILogger logger, CancellationToken shutdown)
     {
         Name = name;
-        _onConnection = onConnection;
+        _target = new Target(onConnection, owner);
         _logger = logger;
         _shutdown = shutdown;
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -61,6 +62,12 @@ public sealed partial class TcpListenerService : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>Whose callback gets the next connection (null: the host's own).</summary>
+    public IListenerOwner? Owner => _target.Owner;
+
+    /// <summary>Hands the port to another callback; the next accepted connection goes to it, running ones stay where they are.</summary>
+    public void Retarget(Func<Socket, CancellationToken, Task> onConnection, IListenerOwner? owner) => _target = new Target(onConnection, owner);
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -83,15 +90,17 @@ public sealed partial class TcpListenerService : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            _ = Task.Run(() => RunConnectionAsync(client));
+            var target = _target;
+            target.Owner?.SessionStarted();
+            _ = Task.Run(() => RunConnectionAsync(client, target));
         }
     }
 
-    private async Task RunConnectionAsync(Socket client)
+    private async Task RunConnectionAsync(Socket client, Target target)
     {
         try
         {
-            await _onConnection(client, _shutdown).ConfigureAwait(false);
+            await target.OnConnection(client, _shutdown).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -100,6 +109,7 @@ public sealed partial class TcpListenerService : IAsyncDisposable
         finally
         {
             client.Dispose();
+            target.Owner?.SessionEnded();
         }
     }
 
@@ -127,6 +137,8 @@ public sealed partial class TcpListenerService : IAsyncDisposable
         await _acceptLoop.ConfigureAwait(false);
         Log.Stopped(_logger, Name, EndPoint);
     }
+
+    private sealed record Target(Func<Socket, CancellationToken, Task> OnConnection, IListenerOwner? Owner);
 
     private static partial class Log
     {

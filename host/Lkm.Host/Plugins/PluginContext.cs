@@ -54,7 +54,7 @@ public sealed class PluginContext : IPluginContext
             endPoint = new IPEndPoint(_listenAddress, endPoint.Port);
         }
 
-        var listener = new TcpListenerService(name, endPoint, onConnection, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
+        var listener = new TcpListenerService(name, endPoint, onConnection, null, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
         lock (_listeners)
         {
             _listeners.Add(listener);
@@ -62,6 +62,8 @@ public sealed class PluginContext : IPluginContext
 
         return listener;
     }
+
+    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram) => throw new NotSupportedException("udp: not yet");
 
     public void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler)
     {

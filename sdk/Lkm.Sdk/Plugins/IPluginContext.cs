@@ -25,6 +25,13 @@ public interface IPluginContext
     IAsyncDisposable ListenTcp(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection);
 
     /// <summary>
+    /// Listens on UDP; the host owns the socket (so a new plugin version can take it over), runs its receive loop
+    /// and calls <paramref name="onDatagram"/> for each datagram, one at a time. A handler that throws is logged
+    /// and the loop goes on with the next datagram.
+    /// </summary>
+    IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram);
+
+    /// <summary>
     /// Serves HTTP requests (and WebSocket upgrades) on the host's HTTP port whose path ends with
     /// <paramref name="pathSuffix"/> (e.g. <c>.flv</c>). The handler gets the path without the leading '/'.
     /// </summary>

@@ -21,7 +21,7 @@ public sealed class TcpListenerServiceTests
     /// <summary>The one place a listener is built, so a change of constructor is one edit.</summary>
     private static TcpListenerService Listen(Func<Socket, CancellationToken, Task> onConnection, TestLoggerFactory? logs = null,
         CancellationToken? shutdown = null, int port = 0, string name = "test") =>
-        new(name, new IPEndPoint(IPAddress.Loopback, port), onConnection, (logs ?? new TestLoggerFactory()).CreateLogger("Lkm.Listener"), shutdown ?? CancellationToken.None);
+        new(name, new IPEndPoint(IPAddress.Loopback, port), onConnection, null, (logs ?? new TestLoggerFactory()).CreateLogger("Lkm.Listener"), shutdown ?? CancellationToken.None);
 
     [Fact]
     public async Task Binds_a_real_port_and_hands_each_accepted_socket_to_the_callback()
