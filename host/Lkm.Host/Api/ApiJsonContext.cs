@@ -8,6 +8,7 @@ namespace Lkm.Host.Api;
 [JsonSerializable(typeof(IReadOnlyList<SinkDto>))]
 [JsonSerializable(typeof(StatisticsDto))]
 [JsonSerializable(typeof(IReadOnlyList<PluginDto>))]
+[JsonSerializable(typeof(PluginDto))]
 [JsonSerializable(typeof(ServerInfoDto))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]

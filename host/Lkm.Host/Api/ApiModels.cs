@@ -92,22 +92,38 @@ public sealed record StatisticsDto
     public required IReadOnlyList<StreamStatisticsDto> Items { get; init; }
 }
 
-public sealed record ListenerDto(string Name, string Address, int Port);
+/// <summary>A listening port: what listens, where, and over <c>tcp</c> or <c>udp</c>.</summary>
+public sealed record ListenerDto(string Name, string Address, int Port, string Transport = "tcp");
 
-/// <summary>One row of <c>/api/v1/plugins</c>.</summary>
+/// <summary>One row of <c>/api/v1/plugins</c>: one loaded version of a plugin (a plugin being swapped has two).</summary>
 public sealed record PluginDto
 {
     public required string Name { get; init; }
 
     public required string Version { get; init; }
 
+    /// <summary>Load sequence number: tells versions of one plugin apart.</summary>
+    public int Generation { get; init; }
+
     public required string AssemblyPath { get; init; }
 
-    /// <summary>loaded | running | stopped | failed.</summary>
+    /// <summary>loaded | running | draining | unloaded | stopped | failed.</summary>
     public required string State { get; init; }
 
-    /// <summary>Publishers over the plugin's protocol plus players of its protocols, now.</summary>
+    /// <summary>Why it failed, or what it is draining for; absent otherwise.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>When this version was loaded (UTC, ISO 8601).</summary>
+    public required string LoadedAt { get; init; }
+
+    /// <summary>When it was unloaded; absent before.</summary>
+    public string? UnloadedAt { get; init; }
+
+    /// <summary>Sessions running on this version (connections its listeners took, requests its HTTP handlers serve), counted by the host.</summary>
     public int LiveSessions { get; init; }
+
+    /// <summary>Muxers of this version's trans stream factories still in use by streams.</summary>
+    public int LiveMuxers { get; init; }
 
     public required IReadOnlyList<ListenerDto> Listeners { get; init; }
 }

@@ -1,47 +1,58 @@
+using System.Globalization;
 using Lkm.Host.Plugins;
-using Lkm.Host.Streaming;
 using Microsoft.AspNetCore.Http;
 
 namespace Lkm.Host.Api;
 
-/// <summary><c>GET /api/v1/plugins</c>: what is loaded, from where, in which state, with how many live sessions.</summary>
+/// <summary>
+/// <c>GET /api/v1/plugins</c>: every loaded version of every plugin, its state and the sessions running on it;
+/// <c>POST /api/v1/plugins/reload {name}</c>: loads the plugin again from its folder and swaps it in.
+/// </summary>
 public sealed class PluginApi(ApiServices services)
 {
-    public void Register(ApiDispatcher dispatcher) => dispatcher.Add("/api/v1/plugins", ListAsync);
+    public void Register(ApiDispatcher dispatcher)
+    {
+        dispatcher.Add("/api/v1/plugins", ListAsync);
+        dispatcher.Add("/api/v1/plugins/reload", ReloadAsync);
+    }
 
     private async Task ListAsync(HttpContext context, ApiParameters parameters)
     {
-        var infos = await services.Streams.DescribeAllAsync().ConfigureAwait(false);
-        IReadOnlyList<PluginDto> rows = services.Plugins.Select(p => ToPlugin(p, infos)).ToList();
+        IReadOnlyList<PluginDto> rows = services.Plugins.Select(ToPlugin).ToList();
         await ApiResponse.OkAsync(context, rows, ApiJsonContext.Default.IReadOnlyListPluginDto).ConfigureAwait(false);
     }
 
-    public static PluginDto ToPlugin(LoadedPlugin plugin, IReadOnlyList<SourceInfo> infos) => new()
+    private async Task ReloadAsync(HttpContext context, ApiParameters parameters)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            throw new ApiException(StatusCodes.Status405MethodNotAllowed, "reload with POST");
+        }
+
+        string name = parameters.Require("name");
+        var result = await services.PluginRegistry.ReloadAsync(name, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ApiException(StatusCodes.Status404NotFound, $"no plugin named '{name}' was loaded");
+        if (result.State == PluginState.Failed)
+        {
+            // The reload was refused; the version before keeps serving.
+            throw new ApiException(StatusCodes.Status422UnprocessableEntity, $"plugin '{name}' refused: {result.Reason}");
+        }
+
+        await ApiResponse.OkAsync(context, ToPlugin(result), ApiJsonContext.Default.PluginDto).ConfigureAwait(false);
+    }
+
+    public static PluginDto ToPlugin(LoadedPlugin plugin) => new()
     {
         Name = plugin.Name,
         Version = plugin.Version?.ToString() ?? "",
+        Generation = plugin.Generation,
         AssemblyPath = plugin.AssemblyPath,
         State = plugin.State.ToString().ToLowerInvariant(),
-        LiveSessions = LiveSessions(plugin.Name, infos),
-        Listeners = plugin.Context.Listeners.Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port)).ToList(),
+        Reason = plugin.Reason,
+        LoadedAt = plugin.LoadedAt.ToString("O", CultureInfo.InvariantCulture),
+        UnloadedAt = plugin.UnloadedAt?.ToString("O", CultureInfo.InvariantCulture),
+        LiveSessions = plugin.LiveSessions,
+        LiveMuxers = plugin.LiveTransStreams,
+        Listeners = (plugin.Context?.Listeners ?? []).Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port, l.Transport)).ToList(),
     };
-
-    /// <summary>
-    /// Publishers whose protocol is the plugin's name plus players of its protocols. A plugin's
-    /// player protocols are its name and "&lt;transport&gt;-&lt;name&gt;" (the flv plugin serves "flv" and "ws-flv").
-    /// </summary>
-    public static int LiveSessions(string pluginName, IReadOnlyList<SourceInfo> infos)
-    {
-        int sessions = infos.Count(i => string.Equals(i.Protocol, pluginName, StringComparison.OrdinalIgnoreCase));
-        foreach (var (protocol, count) in infos.SelectMany(i => i.PlayersByProtocol))
-        {
-            if (string.Equals(protocol, pluginName, StringComparison.OrdinalIgnoreCase)
-                || protocol.EndsWith("-" + pluginName, StringComparison.OrdinalIgnoreCase))
-            {
-                sessions += count;
-            }
-        }
-
-        return sessions;
-    }
 }

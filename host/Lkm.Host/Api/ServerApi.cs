@@ -25,8 +25,8 @@ public sealed class ServerApi(ApiServices services)
             listeners.Add(new ListenerDto("api", api.Address.ToString(), api.Port));
         }
 
-        listeners.AddRange(services.Plugins.SelectMany(p => p.Context.Listeners)
-            .Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port)));
+        listeners.AddRange(services.Plugins.SelectMany(p => p.Context?.Listeners ?? [])
+            .Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port, l.Transport)));
         return new ServerInfoDto
         {
             Version = services.Version,

@@ -34,6 +34,12 @@ public static class LkmServiceCollectionExtensions
         services.AddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
         services.AddSingleton<IStreamDirectory>(sp => sp.GetRequiredService<StreamHub>());
 
+        services.AddSingleton<ListenerTable>();
+        services.AddSingleton(new PluginCatalogOptions
+        {
+            // A plugin dropped in after start reads its section from lkm.yaml as it is then.
+            ReloadConfig = () => ConfigLoader.Load(config.FilePath, overrides),
+        });
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IPluginRegistry>(sp => sp.GetRequiredService<PluginCatalog>());
         services.AddSingleton<ApiServices>();

@@ -32,7 +32,7 @@ internal sealed partial class StartupAnnouncer(LkmConfig config, PluginCatalog c
         hooks.Notify(routes.Current.Defaults, HookEvent.OnStarted, new HookContext { Stream = "", Protocol = "" });
         Log.Ready(_logger, config.FilePath, config.Server.Http, ApiPipeline.SeparateEndPoint(config)?.ToString() ?? "on the http port",
             string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).Select(p => p.Name)),
-            string.Join(", ", catalog.Plugins.SelectMany(p => p.Context.Listeners).Select(l => $"{l.Name}={l.EndPoint}")));
+            string.Join(", ", catalog.Plugins.Where(p => p.State == PluginState.Running).SelectMany(p => p.Context?.Listeners ?? []).Select(l => $"{l.Name}={l.Transport}/{l.EndPoint}")));
     }
 
     private static partial class Log

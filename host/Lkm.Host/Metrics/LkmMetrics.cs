@@ -50,6 +50,10 @@ public sealed class LkmMetrics
     private readonly Histogram _hookLatency;
     private readonly Gauge _pluginState;
     private readonly Gauge _pluginSessions;
+    private readonly Gauge _pluginInfo;
+    private readonly Counter _pluginSwaps;
+    private readonly Counter _pluginRefused;
+    private readonly HashSet<(string Name, string Version, string State)> _pluginInfoSeen = [];
 
     static LkmMetrics()
     {
@@ -87,8 +91,11 @@ public sealed class LkmMetrics
         _hookTimeouts = factory.CreateCounter("lkm_hook_timeouts_total", "Hook calls that ran out of time.");
         _hookLatency = factory.CreateHistogram("lkm_hook_duration_seconds", "Duration of hook calls (bucket midpoints are used for the sum).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(2e-6, 2, HookBuckets) });
-        _pluginState = factory.CreateGauge("lkm_plugin_state", "1 for the state each plugin is in (loaded, running, stopped, failed).", ["plugin", "state"]);
-        _pluginSessions = factory.CreateGauge("lkm_plugin_live_sessions", "Publishers and players of each plugin's protocols.", ["plugin"]);
+        _pluginState = factory.CreateGauge("lkm_plugin_state", "1 for the state each plugin's newest version is in (loaded, running, draining, unloaded, stopped, failed).", ["plugin", "state"]);
+        _pluginSessions = factory.CreateGauge("lkm_plugin_live_sessions", "Sessions running on each plugin, all loaded versions together (connections its listeners took, requests its HTTP handlers serve), counted by the host.", ["plugin"]);
+        _pluginInfo = factory.CreateGauge("lkm_plugin_info", "1 for each loaded (or recently finished) version of a plugin, labelled with its version and state.", ["name", "version", "state"]);
+        _pluginSwaps = factory.CreateCounter("lkm_plugin_swaps_total", "Plugin versions that replaced a running version without a restart.");
+        _pluginRefused = factory.CreateCounter("lkm_plugin_refused_loads_total", "Plugin folders refused since the server started (bad image, missing dependency, another SDK major version, config errors, failed to start).");
         Registry.AddBeforeCollectCallback(UpdateAsync);
     }
 
@@ -118,7 +125,7 @@ public sealed class LkmMetrics
             _liveHeap.Set(fullGc.HeapSizeBytes - fullGc.FragmentedBytes);
             UpdateGc();
             UpdateHooks(_services.Hooks);
-            UpdatePlugins(plugins, infos);
+            UpdatePlugins(plugins);
         }
         finally
         {
@@ -207,16 +214,34 @@ public sealed class LkmMetrics
         }
     }
 
-    private void UpdatePlugins(IReadOnlyList<LoadedPlugin> plugins, IReadOnlyList<SourceInfo> infos)
+    private void UpdatePlugins(IReadOnlyList<LoadedPlugin> plugins)
     {
-        foreach (var plugin in plugins)
+        foreach (var versions in plugins.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
         {
+            var newest = versions.Where(p => p.State != PluginState.Failed).DefaultIfEmpty(versions.Last()).Last();
             foreach (var state in Enum.GetValues<PluginState>())
             {
-                _pluginState.WithLabels(plugin.Name, state.ToString().ToLowerInvariant()).Set(plugin.State == state ? 1 : 0);
+                _pluginState.WithLabels(versions.Key, state.ToString().ToLowerInvariant()).Set(newest.State == state ? 1 : 0);
             }
 
-            _pluginSessions.WithLabels(plugin.Name).Set(PluginApi.LiveSessions(plugin.Name, infos));
+            _pluginSessions.WithLabels(versions.Key).Set(versions.Sum(p => p.LiveSessions));
         }
+
+        // One series per version and state now; a version that changed state or was pruned loses its old series.
+        var now = plugins.Select(p => (p.Name, p.Version?.ToString() ?? "", p.State.ToString().ToLowerInvariant())).ToHashSet();
+        foreach (var gone in _pluginInfoSeen.Where(l => !now.Contains(l)).ToList())
+        {
+            _pluginInfo.RemoveLabelled(gone.Name, gone.Version, gone.State);
+            _pluginInfoSeen.Remove(gone);
+        }
+
+        foreach (var labels in now)
+        {
+            _pluginInfo.WithLabels(labels.Item1, labels.Item2, labels.Item3).Set(1);
+            _pluginInfoSeen.Add(labels);
+        }
+
+        _pluginSwaps.IncTo(_services.PluginRegistry.Swaps);
+        _pluginRefused.IncTo(_services.PluginRegistry.RefusedLoads);
     }
 }

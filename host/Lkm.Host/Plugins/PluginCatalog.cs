@@ -14,46 +14,80 @@ using Microsoft.Extensions.Logging;
 namespace Lkm.Host.Plugins;
 
 /// <summary>
-/// Finds plugin folders in the plugin directory, loads each assembly into its own collectible load
-/// context (the SDK, ASP.NET Core and logging are shared from the host), has its
-/// <see cref="IProtocolPlugin"/> read its config section (<see cref="Configure"/>, before anything
-/// starts) and then starts it (<see cref="StartAllAsync"/>). The host never names a plugin type.
+/// The plugins of the plugin directory, each version in its own collectible load context loaded from a shadow
+/// copy of its folder (the SDK, ASP.NET Core and logging are shared from the host). At start every folder is
+/// loaded and configured (<see cref="Configure"/>, errors gathered with the host's) and then started
+/// (<see cref="StartAllAsync"/>). From then on the directory is followed: a new folder is loaded and started; a
+/// changed one is loaded as a new version that takes over the old one's ports, HTTP suffixes and muxer factories
+/// while the old one drains its sessions and is then unloaded; a removed one drains and unloads. A version that
+/// cannot load, has config errors or fails to start is refused with its reason, and the one before keeps
+/// serving. The host never names a plugin type.
 /// </summary>
 public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 {
     private static readonly Type[] SharedTypes = [typeof(IProtocolPlugin), typeof(ILogger), typeof(HttpContext)];
 
+    // Finished versions (unloaded, failed, stopped) kept per plugin for the API's record.
+    private const int FinishedKept = 4;
+
+    private static int s_generation;
+
     private readonly LkmConfig _config;
     private readonly IStreamHub _hub;
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
+    private readonly ListenerTable _listeners;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
+    private readonly PluginCatalogOptions _options;
     private readonly List<LoadedPlugin> _plugins = [];
+    private readonly SemaphoreSlim _changes = new(1, 1);
+    private readonly Lazy<PluginShadowCopy> _shadow;
+    private PluginDirectoryWatcher? _watcher;
+    private Timer? _drainTimer;
     private bool _configured;
+    private bool _stopped;
+    private long _swaps;
+    private long _refused;
 
     /// <param name="shutdown">Cancelled when the host stops (plugins see it as <see cref="IPluginContext.ShuttingDown"/>).</param>
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
-        ILoggerFactory loggerFactory, CancellationToken shutdown)
+        ILoggerFactory loggerFactory, CancellationToken shutdown, PluginCatalogOptions? options = null, ListenerTable? listeners = null)
     {
         _config = config;
         _hub = hub;
         _router = router;
         _registry = registry;
+        _listeners = listeners ?? new ListenerTable();
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Plugins");
         _shutdown = shutdown;
+        _options = options ?? new PluginCatalogOptions();
+        _shadow = new Lazy<PluginShadowCopy>(() => new PluginShadowCopy(_options.ShadowDirectory));
     }
 
     [ActivatorUtilitiesConstructor]
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
-        ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime)
-        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping)
+        ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, PluginCatalogOptions options, ListenerTable listeners)
+        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping, options, listeners)
     {
     }
 
-    public IReadOnlyList<LoadedPlugin> Plugins => _plugins;
+    public IReadOnlyList<LoadedPlugin> Plugins
+    {
+        get
+        {
+            lock (_plugins)
+            {
+                return [.. _plugins];
+            }
+        }
+    }
+
+    public long Swaps => Interlocked.Read(ref _swaps);
+
+    public long RefusedLoads => Interlocked.Read(ref _refused);
 
     public string Directory => Path.IsPathRooted(_config.Plugins.Dir) ? _config.Plugins.Dir : Path.Combine(AppContext.BaseDirectory, _config.Plugins.Dir);
 
@@ -79,12 +113,15 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         foreach (string folder in System.IO.Directory.GetDirectories(dir).Order(StringComparer.Ordinal))
         {
-            ConfigureFolder(folder, errors);
+            if (Load(folder) is { State: PluginState.Loaded } plugin)
+            {
+                ConfigureLoaded(plugin, _config, errors);
+            }
         }
 
         foreach (var (name, section) in _config.Plugins.Sections)
         {
-            if (_plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (Plugins.All(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
                 && ConfigKeys.Plugins.Enabled.Read(section.WithErrors(errors)))
             {
                 Log.ConfiguredButMissing(_logger, name, dir);
@@ -94,7 +131,8 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
     /// <summary>
     /// Starts every configured plugin (configuring them first when <see cref="Configure"/> was not called, throwing
-    /// their config errors). A plugin that fails to start is logged; a port it cannot bind stops start-up.
+    /// their config errors), then follows the plugin directory. A plugin that fails to start is logged; a port it
+    /// cannot bind stops start-up.
     /// </summary>
     public async Task StartAllAsync(CancellationToken cancellationToken)
     {
@@ -105,26 +143,186 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
             errors.ThrowIfAny();
         }
 
-        foreach (var plugin in _plugins.Where(p => p.State == PluginState.Loaded))
+        foreach (var plugin in Plugins.Where(p => p.State == PluginState.Loaded))
         {
-            await StartAsync(plugin, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StartLoadedAsync(plugin, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ConfigException || IsBindFailure(ex))
+            {
+                // A section read at start, or a port it cannot listen on: the server stops, LkmServer says why in one line.
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Log.StartFailed(_logger, plugin.Name, ex);
+            }
+        }
+
+        if (_options.Watch)
+        {
+            _watcher = new PluginDirectoryWatcher(Directory, ApplyFolderAsync, RemoveFolderAsync, _options.WatchInterval);
+        }
+
+        _drainTimer = new Timer(_ => UnloadDrained(), null, _options.DrainCheckInterval, _options.DrainCheckInterval);
+    }
+
+    /// <summary>
+    /// A folder is new or changed: loads it as a new version and swaps it in (or refuses it, leaving the running
+    /// version as it is). Called by the directory watcher; tests call it to step.
+    /// </summary>
+    public async Task<LoadedPlugin?> ApplyFolderAsync(string folder)
+    {
+        await _changes.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                return null;
+            }
+
+            var plugin = Load(folder);
+            if (plugin is null || plugin.State == PluginState.Failed)
+            {
+                Interlocked.Increment(ref _refused);
+                return plugin;
+            }
+
+            var config = CurrentConfig();
+            var errors = new ConfigErrors();
+            if (!ConfigureLoaded(plugin, config, errors))
+            {
+                return null;
+            }
+
+            if (plugin.State == PluginState.Failed)
+            {
+                Refuse(plugin, plugin.Reason ?? "failed to read its config");
+                return plugin;
+            }
+
+            try
+            {
+                errors.ThrowIfAny();
+            }
+            catch (ConfigException ex)
+            {
+                Refuse(plugin, "config errors: " + ex.Message);
+                return plugin;
+            }
+
+            var previous = Plugins.Where(p => p.State == PluginState.Running && string.Equals(p.Name, plugin.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            try
+            {
+                await StartLoadedAsync(plugin, _shutdown).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Refuse(plugin, $"failed to start: {ex.GetType().Name}: {ex.Message}", ex);
+                return plugin;
+            }
+
+            foreach (var old in previous)
+            {
+                Interlocked.Increment(ref _swaps);
+                Log.Swapped(_logger, plugin.Name, Show(old.Version), old.Generation, Show(plugin.Version), plugin.Generation, old.LiveSessions);
+                await RetireAsync(old, $"replaced by {Show(plugin.Version)} (generation {plugin.Generation})").ConfigureAwait(false);
+            }
+
+            return plugin;
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
-    private void ConfigureFolder(string folder, ConfigErrors errors)
+    /// <summary>A folder was removed: its running version stops taking sessions, drains, then unloads.</summary>
+    public async Task RemoveFolderAsync(string folder)
+    {
+        await _changes.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var plugin in Plugins.Where(p => p.State == PluginState.Running && string.Equals(p.Folder, folder, StringComparison.Ordinal)))
+            {
+                Log.FolderRemoved(_logger, plugin.Name, folder, plugin.LiveSessions);
+                await RetireAsync(plugin, "its folder was removed").ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    public async Task<LoadedPlugin?> ReloadAsync(string name, CancellationToken cancellationToken)
+    {
+        var known = Plugins.LastOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.State == PluginState.Running)
+            ?? Plugins.LastOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (known is null)
+        {
+            return null;
+        }
+
+        Log.ReloadAsked(_logger, known.Name, known.Folder);
+        _watcher?.Forget(known.Folder);
+        return await ApplyFolderAsync(known.Folder).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Unloads draining versions that have nothing left running (the drain timer's work; tests call it to step).</summary>
+    public void UnloadDrained()
+    {
+        foreach (var plugin in Plugins.Where(p => p.State == PluginState.Draining && p.LiveSessions <= 0 && p.LiveTransStreams <= 0))
+        {
+            lock (plugin)
+            {
+                if (plugin.State != PluginState.Draining)
+                {
+                    continue;
+                }
+
+                plugin.Unload();
+            }
+
+            PluginShadowCopy.Remove(plugin.ShadowFolder);
+            Log.Unloaded(_logger, plugin.Name, Show(plugin.Version), plugin.Generation);
+            Prune(plugin.Name);
+        }
+    }
+
+    /// <summary>Loads a folder's assembly from a shadow copy and creates its plugin; a failure is a <see cref="PluginState.Failed"/> entry with its reason.</summary>
+    private LoadedPlugin? Load(string folder)
     {
         string? assemblyPath = FindAssembly(folder);
         if (assemblyPath is null)
         {
             Log.NoAssembly(_logger, folder);
-            return;
+            return null;
         }
 
-        PluginLoader loader;
-        IProtocolPlugin instance;
+        int generation = Interlocked.Increment(ref s_generation);
+        string shadow;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c =>
+            shadow = _shadow.Value.Copy(folder, generation);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(folder, assemblyPath, generation, $"could not be copied for loading: {ex.Message}", null);
+        }
+
+        string shadowAssembly = Path.Combine(shadow, Path.GetRelativePath(folder, assemblyPath));
+        if (SdkCompatibility.Check(shadowAssembly) is { } incompatible)
+        {
+            PluginShadowCopy.Remove(shadow);
+            return Failed(folder, assemblyPath, generation, incompatible, null);
+        }
+
+        PluginLoader? loader = null;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(shadowAssembly, isUnloadable: true, sharedTypes: SharedTypes, configure: c =>
             {
                 c.PreferSharedTypes = true;
 
@@ -138,76 +336,186 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
                 .ToList();
             if (types.Count != 1)
             {
-                Log.BadPluginAssembly(_logger, assemblyPath, $"expected one public IProtocolPlugin implementation, found {types.Count}");
                 loader.Dispose();
-                return;
+                PluginShadowCopy.Remove(shadow);
+                return Failed(folder, assemblyPath, generation, $"expected one public IProtocolPlugin implementation, found {types.Count}", null);
             }
 
-            instance = (IProtocolPlugin)Activator.CreateInstance(types[0])!;
+            var instance = (IProtocolPlugin)Activator.CreateInstance(types[0])!;
+            var plugin = new LoadedPlugin(instance.Name, generation, folder, assemblyPath, types[0].Assembly.GetName().Version, loader, instance) { ShadowFolder = shadow };
+            Add(plugin);
+            return plugin;
         }
         catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException or MissingMethodException or TargetInvocationException or InvalidCastException)
         {
-            Log.LoadFailed(_logger, assemblyPath, ex);
-            return;
+            loader?.Dispose();
+            PluginShadowCopy.Remove(shadow);
+            return Failed(folder, assemblyPath, generation, LoadFailure(ex), ex);
         }
+    }
 
-        string name = instance.Name;
-        var section = (_config.Plugins.Sections.TryGetValue(name, out var s) ? s : new YamlSection(_config.FilePath, $"plugins.{name}", null)).WithErrors(errors);
+    /// <summary>Has an enabled plugin read its section; false (and the version unloaded) when the config disables it.</summary>
+    private bool ConfigureLoaded(LoadedPlugin plugin, LkmConfig config, ConfigErrors errors)
+    {
+        string name = plugin.Name;
+        var section = (config.Plugins.Sections.TryGetValue(name, out var s) ? s : new YamlSection(config.FilePath, $"plugins.{name}", null)).WithErrors(errors);
         if (!ConfigKeys.Plugins.Enabled.Read(section))
         {
             Log.Disabled(_logger, name);
-            loader.Dispose();
-            return;
+            Remove(plugin);
+            plugin.Unload();
+            PluginShadowCopy.Remove(plugin.ShadowFolder);
+            return false;
         }
 
-        var config = new PluginConfig(section);
-        var context = new PluginContext(config, _loggerFactory, _hub, _router, _registry, IPAddress.Parse(_config.Server.Listen), _shutdown);
-        var version = instance.GetType().Assembly.GetName().Version;
-        var plugin = new LoadedPlugin(name, assemblyPath, version, loader, instance, context);
-        _plugins.Add(plugin);
+        var pluginConfig = new PluginConfig(section);
+        plugin.Context = new PluginContext(plugin, pluginConfig, _loggerFactory, _hub, _router, _registry, _listeners, IPAddress.Parse(config.Server.Listen), _shutdown);
         try
         {
-            instance.Configure(config);
+            plugin.Instance!.Configure(pluginConfig);
         }
         catch (Exception ex) when (ex is not ConfigException)
         {
             // A bug of the plugin, not a config mistake: it is left out like one that does not load.
             plugin.State = PluginState.Failed;
+            plugin.Reason = $"failed to read its config: {ex.GetType().Name}: {ex.Message}";
             Log.ConfigureFailed(_logger, name, ex);
-            return;
+            return true;
         }
 
-        config.ReportUnknownKeys();
+        pluginConfig.ReportUnknownKeys();
+        return true;
     }
 
-    private async Task StartAsync(LoadedPlugin plugin, CancellationToken cancellationToken)
+    /// <summary>Starts a configured version and puts it in force; on failure takes back what it bound and rethrows.</summary>
+    private async Task StartLoadedAsync(LoadedPlugin plugin, CancellationToken cancellationToken)
     {
+        var context = plugin.Context!;
         try
         {
-            await plugin.Instance.StartAsync(plugin.Context, cancellationToken).ConfigureAwait(false);
-            plugin.State = PluginState.Running;
-            Log.Started(_logger, plugin.Name, plugin.Version?.ToString() ?? "?", plugin.AssemblyPath);
-        }
-        catch (ConfigException)
-        {
-            // A section read at start, after the errors were reported: it stops start-up like any config error.
-            plugin.State = PluginState.Failed;
-            await plugin.Context.ReleaseAsync().ConfigureAwait(false);
-            throw;
+            await plugin.Instance!.StartAsync(context, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             plugin.State = PluginState.Failed;
-            await plugin.Context.ReleaseAsync().ConfigureAwait(false);
-            if (ex is InvalidOperationException { InnerException: System.Net.Sockets.SocketException })
-            {
-                // A port it cannot listen on stops the server; LkmServer says why in one line, no stack.
-                throw;
-            }
+            plugin.Reason = $"failed to start: {ex.GetType().Name}: {ex.Message}";
+            await context.ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
 
-            Log.StartFailed(_logger, plugin.Name, ex);
+        context.Commit();
+        plugin.State = PluginState.Running;
+        Log.Started(_logger, plugin.Name, Show(plugin.Version), plugin.AssemblyPath, plugin.Generation);
+    }
+
+    /// <summary>Takes a version out of service: no new sessions reach it; the ones it has run on until they end.</summary>
+    private async Task RetireAsync(LoadedPlugin plugin, string reason)
+    {
+        plugin.State = PluginState.Draining;
+        plugin.Reason = reason;
+        if (plugin.Context is { } context)
+        {
+            await context.ReleaseAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await plugin.Instance!.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StopFailed(_logger, plugin.Name, ex);
+        }
+
+        Log.Draining(_logger, plugin.Name, Show(plugin.Version), plugin.Generation, plugin.LiveSessions, plugin.LiveTransStreams, reason);
+        UnloadDrained();
+    }
+
+    /// <summary>A hot-loaded version the host will not run: logged, counted, unloaded; the running one stays.</summary>
+    private void Refuse(LoadedPlugin plugin, string reason, Exception? exception = null)
+    {
+        Interlocked.Increment(ref _refused);
+        plugin.State = PluginState.Failed;
+        plugin.Reason = reason;
+        Log.Refused(_logger, plugin.Name, plugin.AssemblyPath, reason, exception);
+        lock (plugin)
+        {
+            plugin.Unload();
+            plugin.State = PluginState.Failed;
+        }
+
+        PluginShadowCopy.Remove(plugin.ShadowFolder);
+        Prune(plugin.Name);
+    }
+
+    private LoadedPlugin Failed(string folder, string assemblyPath, int generation, string reason, Exception? exception)
+    {
+        var plugin = new LoadedPlugin(Path.GetFileName(folder), generation, folder, assemblyPath, null, null, null) { State = PluginState.Failed, Reason = reason };
+        Log.Refused(_logger, plugin.Name, assemblyPath, reason, exception);
+        Add(plugin);
+        Prune(plugin.Name);
+        return plugin;
+    }
+
+    private static string LoadFailure(Exception ex) => ex switch
+    {
+        ReflectionTypeLoadException rtl => "a type could not be loaded: " + string.Join("; ", rtl.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct().Take(3)),
+        FileNotFoundException fnf => $"a dependency is missing: {fnf.FileName ?? fnf.Message}",
+        BadImageFormatException => $"not a valid .NET assembly: {ex.Message}",
+        TargetInvocationException { InnerException: { } inner } => $"its constructor threw {inner.GetType().Name}: {inner.Message}",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+
+    private LkmConfig CurrentConfig()
+    {
+        if (_options.ReloadConfig is null)
+        {
+            return _config;
+        }
+
+        try
+        {
+            return _options.ReloadConfig();
+        }
+        catch (ConfigException ex)
+        {
+            Log.ConfigUnreadable(_logger, ex.Message);
+            return _config;
         }
     }
+
+    private void Add(LoadedPlugin plugin)
+    {
+        lock (_plugins)
+        {
+            _plugins.Add(plugin);
+        }
+    }
+
+    private void Remove(LoadedPlugin plugin)
+    {
+        lock (_plugins)
+        {
+            _plugins.Remove(plugin);
+        }
+    }
+
+    /// <summary>Keeps the last few finished versions of a plugin; the live ones always stay.</summary>
+    private void Prune(string name)
+    {
+        lock (_plugins)
+        {
+            var finished = _plugins.Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.State is PluginState.Unloaded or PluginState.Failed or PluginState.Stopped).ToList();
+            foreach (var old in finished.Take(Math.Max(0, finished.Count - FinishedKept)))
+            {
+                _plugins.Remove(old);
+            }
+        }
+    }
+
+    private static bool IsBindFailure(Exception ex) => ex is InvalidOperationException { InnerException: System.Net.Sockets.SocketException };
+
+    private static string Show(Version? version) => version?.ToString() ?? "?";
 
     private static string? FindAssembly(string folder)
     {
@@ -221,23 +529,50 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         return candidates.Length == 1 ? candidates[0] : null;
     }
 
-    public async ValueTask DisposeAsync() => await StopAllAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync().ConfigureAwait(false);
+        if (_shadow.IsValueCreated)
+        {
+            _shadow.Value.Dispose();
+        }
+    }
 
-    /// <summary>Stops every running plugin: its listeners and HTTP routes first, then the plugin itself.</summary>
+    /// <summary>Stops following the directory, then stops every running and draining version: its listeners and HTTP routes first, then the plugin itself.</summary>
     public async Task StopAllAsync()
     {
-        foreach (var plugin in _plugins.Where(p => p.State == PluginState.Running))
+        _watcher?.Dispose();
+        if (_drainTimer is not null)
         {
-            try
+            await _drainTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _changes.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _stopped = true;
+            foreach (var plugin in Plugins.Where(p => p.State is PluginState.Running or PluginState.Draining))
             {
-                await plugin.Context.ReleaseAsync().ConfigureAwait(false);
-                await plugin.Instance.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                plugin.State = PluginState.Stopped;
+                try
+                {
+                    bool draining = plugin.State == PluginState.Draining;
+                    await plugin.Context!.ReleaseAsync().ConfigureAwait(false);
+                    if (!draining)
+                    {
+                        await plugin.Instance!.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    plugin.State = PluginState.Stopped;
+                }
+                catch (Exception ex)
+                {
+                    Log.StopFailed(_logger, plugin.Name, ex);
+                }
             }
-            catch (Exception ex)
-            {
-                Log.StopFailed(_logger, plugin.Name, ex);
-            }
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
@@ -249,17 +584,14 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         [LoggerMessage(2, LogLevel.Warning, "Plugin folder {Folder} has no plugin assembly (expected <folder name>.dll)")]
         public static partial void NoAssembly(ILogger logger, string folder);
 
-        [LoggerMessage(3, LogLevel.Error, "Plugin {Path} refused: {Reason}")]
-        public static partial void BadPluginAssembly(ILogger logger, string path, string reason);
-
-        [LoggerMessage(4, LogLevel.Error, "Plugin {Path} could not be loaded")]
-        public static partial void LoadFailed(ILogger logger, string path, Exception exception);
+        [LoggerMessage(3, LogLevel.Error, "Plugin {Name} ({Path}) refused: {Reason}")]
+        public static partial void Refused(ILogger logger, string name, string path, string reason, Exception? exception);
 
         [LoggerMessage(5, LogLevel.Information, "Plugin {Name} is disabled in the config")]
         public static partial void Disabled(ILogger logger, string name);
 
-        [LoggerMessage(6, LogLevel.Information, "Plugin {Name} {Version} started from {Path}")]
-        public static partial void Started(ILogger logger, string name, string version, string path);
+        [LoggerMessage(6, LogLevel.Information, "Plugin {Name} {Version} started from {Path} (generation {Generation})")]
+        public static partial void Started(ILogger logger, string name, string version, string path, int generation);
 
         [LoggerMessage(7, LogLevel.Error, "Plugin {Name} failed to start")]
         public static partial void StartFailed(ILogger logger, string name, Exception exception);
@@ -267,10 +599,28 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         [LoggerMessage(8, LogLevel.Error, "Plugin {Name} failed to stop")]
         public static partial void StopFailed(ILogger logger, string name, Exception exception);
 
+        [LoggerMessage(9, LogLevel.Warning, "plugins.{Name} is configured but no such plugin was found in {Dir}")]
+        public static partial void ConfiguredButMissing(ILogger logger, string name, string dir);
+
         [LoggerMessage(10, LogLevel.Error, "Plugin {Name} failed to read its config")]
         public static partial void ConfigureFailed(ILogger logger, string name, Exception exception);
 
-        [LoggerMessage(9, LogLevel.Warning, "plugins.{Name} is configured but no such plugin was found in {Dir}")]
-        public static partial void ConfiguredButMissing(ILogger logger, string name, string dir);
+        [LoggerMessage(11, LogLevel.Information, "Plugin {Name} {OldVersion} (generation {OldGeneration}) replaced by {NewVersion} (generation {NewGeneration}): ports and HTTP handed over, {Sessions} session(s) stay on the old version until they end")]
+        public static partial void Swapped(ILogger logger, string name, string oldVersion, int oldGeneration, string newVersion, int newGeneration, int sessions);
+
+        [LoggerMessage(12, LogLevel.Information, "Plugin {Name} {Version} (generation {Generation}) draining: {Sessions} session(s), {Muxers} muxer(s) left ({Reason})")]
+        public static partial void Draining(ILogger logger, string name, string version, int generation, int sessions, int muxers, string reason);
+
+        [LoggerMessage(13, LogLevel.Information, "Plugin {Name} {Version} (generation {Generation}) unloaded: its last session ended")]
+        public static partial void Unloaded(ILogger logger, string name, string version, int generation);
+
+        [LoggerMessage(14, LogLevel.Information, "Plugin {Name}: folder {Folder} removed; {Sessions} session(s) run on until they end")]
+        public static partial void FolderRemoved(ILogger logger, string name, string folder, int sessions);
+
+        [LoggerMessage(15, LogLevel.Information, "Plugin {Name}: reload from {Folder} asked")]
+        public static partial void ReloadAsked(ILogger logger, string name, string folder);
+
+        [LoggerMessage(16, LogLevel.Warning, "lkm.yaml could not be read again for a plugin load, the sections read at start apply: {Message}")]
+        public static partial void ConfigUnreadable(ILogger logger, string message);
     }
 }

@@ -10,28 +10,46 @@ using Microsoft.Extensions.Logging;
 namespace Lkm.Host.Plugins;
 
 /// <summary>
-/// What one plugin instance was given, and what it registered (listeners, HTTP suffixes, trans
-/// stream factories), so the host can take it all back when the plugin stops.
+/// What one plugin version was given, and what it registered (listeners, HTTP suffixes, trans stream
+/// factories). Registrations made during <see cref="IProtocolPlugin.StartAsync"/> are staged: a port the
+/// previous version of the same plugin holds is taken over, and suffixes and factories replace the previous
+/// version's, only at <see cref="Commit"/> — so a version that fails to start changes nothing. Ports nobody
+/// holds are bound at once (a bind error fails the start). <see cref="ReleaseAsync"/> takes back what is
+/// still this version's; what a newer version took over stays with it.
 /// </summary>
 public sealed class PluginContext : IPluginContext
 {
+    private readonly LoadedPlugin _owner;
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
+    private readonly ListenerTable _table;
     private readonly IPAddress _listenAddress;
-    private readonly List<TcpListenerService> _listeners = [];
+    private readonly CancellationTokenSource _shutdownLink;
+    private readonly Lock _gate = new();
+    private readonly List<TcpListenerService> _tcp = [];
+    private readonly List<UdpListenerService> _udp = [];
+    private readonly List<Action> _pending = [];
     private readonly List<(string Suffix, Func<HttpContext, string, Task> Handler)> _routes = [];
     private readonly List<ITransStreamFactory> _factories = [];
+    private bool _committed;
 
-    public PluginContext(PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry, IPAddress listenAddress, CancellationToken shuttingDown)
+    public PluginContext(LoadedPlugin owner, PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, HttpSuffixRouter router,
+        TransStreamRegistry registry, ListenerTable table, IPAddress listenAddress, CancellationToken shuttingDown)
     {
+        _owner = owner;
         Config = config;
         PluginConfig = config;
         LoggerFactory = loggerFactory;
         Hub = hub;
         _router = router;
         _registry = registry;
+        _table = table;
         _listenAddress = listenAddress;
-        ShuttingDown = shuttingDown;
+
+        // The plugin's own link to the host's shutdown: whatever it registers on the token hangs off this source,
+        // which is let go at unload, so a forgotten registration cannot keep the unloaded version alive.
+        _shutdownLink = CancellationTokenSource.CreateLinkedTokenSource(shuttingDown);
+        ShuttingDown = _shutdownLink.Token;
     }
 
     public IPluginConfig Config { get; }
@@ -44,66 +62,246 @@ public sealed class PluginContext : IPluginContext
 
     public CancellationToken ShuttingDown { get; }
 
-    public IReadOnlyList<TcpListenerService> Listeners => _listeners;
+    /// <summary>The ports this version serves now (bound by it or taken over from the version before).</summary>
+    public IReadOnlyList<ListenerInfo> Listeners
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return
+                [
+                    .. _tcp.Where(l => ReferenceEquals(l.Owner, _owner)).Select(l => new ListenerInfo(l.Name, "tcp", l.EndPoint)),
+                    .. _udp.Where(l => ReferenceEquals(l.Owner, _owner)).Select(l => new ListenerInfo(l.Name, "udp", l.EndPoint)),
+                ];
+            }
+        }
+    }
 
     public IAsyncDisposable ListenTcp(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection)
     {
-        // A plugin that binds "any" gets the server's configured listen address.
-        if (endPoint.Address.Equals(IPAddress.Any) && !_listenAddress.Equals(IPAddress.Any))
+        endPoint = Normalize(endPoint);
+        var held = _table.FindTcp(endPoint);
+        if (held is not null && TakesOver(held.Owner))
         {
-            endPoint = new IPEndPoint(_listenAddress, endPoint.Port);
+            Stage(() => held.Retarget(onConnection, _owner), held, _tcp);
+            return new Lease(() => ReleaseTcpAsync(held));
         }
 
-        var listener = new TcpListenerService(name, endPoint, onConnection, null, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
-        lock (_listeners)
+        var listener = new TcpListenerService(name, endPoint, onConnection, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
+        _table.Add(endPoint, listener);
+        lock (_gate)
         {
-            _listeners.Add(listener);
+            _tcp.Add(listener);
         }
 
-        return listener;
+        return new Lease(() => ReleaseTcpAsync(listener));
     }
 
-    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram) => throw new NotSupportedException("udp: not yet");
+    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram)
+    {
+        endPoint = Normalize(endPoint);
+        var held = _table.FindUdp(endPoint);
+        if (held is not null && TakesOver(held.Owner))
+        {
+            Stage(() => held.Retarget(onDatagram, _owner), held, _udp);
+            return new UdpLease(held, () => ReleaseUdpAsync(held));
+        }
+
+        var listener = new UdpListenerService(name, endPoint, onDatagram, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
+        _table.Add(endPoint, listener);
+        lock (_gate)
+        {
+            _udp.Add(listener);
+        }
+
+        return new UdpLease(listener, () => ReleaseUdpAsync(listener));
+    }
 
     public void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler)
     {
-        _router.Map(pathSuffix, handler);
-        _routes.Add((pathSuffix, handler));
+        // Each request is a session of this version while its handler runs (a player's lasts as long as it plays).
+        async Task Counted(HttpContext context, string path)
+        {
+            _owner.SessionStarted();
+            try
+            {
+                await handler(context, path).ConfigureAwait(false);
+            }
+            finally
+            {
+                _owner.SessionEnded();
+            }
+        }
+
+        lock (_gate)
+        {
+            _routes.Add((pathSuffix, Counted));
+            if (!_committed)
+            {
+                return;
+            }
+        }
+
+        _router.Map(pathSuffix, Counted);
     }
 
     public void AddTransStreamFactory(ITransStreamFactory factory)
     {
-        _registry.Register(factory);
-        _factories.Add(factory);
+        lock (_gate)
+        {
+            _factories.Add(factory);
+            if (!_committed)
+            {
+                return;
+            }
+        }
+
+        _registry.Register(factory, _owner);
     }
 
-    /// <summary>Takes back what the plugin registered: no new connections or players reach it.</summary>
+    /// <summary>
+    /// Puts the version in force: it takes over the ports of the version before, and its HTTP suffixes and muxers
+    /// replace that version's. From here on a new connection, request or player reaches this version.
+    /// </summary>
+    public void Commit()
+    {
+        List<Action> pending;
+        List<(string Suffix, Func<HttpContext, string, Task> Handler)> routes;
+        List<ITransStreamFactory> factories;
+        lock (_gate)
+        {
+            _committed = true;
+            pending = [.. _pending];
+            _pending.Clear();
+            routes = [.. _routes];
+            factories = [.. _factories];
+        }
+
+        foreach (var factory in factories)
+        {
+            _registry.Register(factory, _owner);
+        }
+
+        foreach (var (suffix, handler) in routes)
+        {
+            _router.Map(suffix, handler);
+        }
+
+        foreach (var takeOver in pending)
+        {
+            takeOver();
+        }
+    }
+
+    /// <summary>
+    /// Takes back what is still this version's: no new connection, request or player reaches it. Ports, suffixes
+    /// and factories a newer version took over stay with that version.
+    /// </summary>
     public async Task ReleaseAsync()
     {
+        List<TcpListenerService> tcp;
+        List<UdpListenerService> udp;
+        lock (_gate)
+        {
+            _pending.Clear();
+            tcp = [.. _tcp];
+            udp = [.. _udp];
+            _tcp.Clear();
+            _udp.Clear();
+        }
+
         foreach (var (suffix, handler) in _routes)
         {
             _router.Unmap(suffix, handler);
         }
 
-        List<TcpListenerService> listeners;
-        lock (_listeners)
-        {
-            listeners = [.. _listeners];
-            _listeners.Clear();
-        }
-
-        foreach (var listener in listeners)
-        {
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Trans stream factories stay until the plugin is unloaded: running streams still mux with them.</summary>
-    public void UnregisterFactories()
-    {
         foreach (var factory in _factories)
         {
             _registry.Unregister(factory);
         }
+
+        foreach (var listener in tcp.Where(l => ReferenceEquals(l.Owner, _owner)))
+        {
+            _table.Remove(listener);
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var listener in udp.Where(l => ReferenceEquals(l.Owner, _owner)))
+        {
+            _table.Remove(listener);
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lets go of the link to the host's shutdown token (at unload).</summary>
+    public void DisposeShutdownLink() => _shutdownLink.Dispose();
+
+    /// <summary>True when <paramref name="holder"/> is another version of this plugin: its port is handed over, not bound again.</summary>
+    private bool TakesOver(IListenerOwner? holder) =>
+        holder is not null && !ReferenceEquals(holder, _owner) && string.Equals(holder.PluginName, _owner.Name, StringComparison.OrdinalIgnoreCase);
+
+    private void Stage<T>(Action takeOver, T listener, List<T> mine)
+    {
+        bool now;
+        lock (_gate)
+        {
+            mine.Add(listener);
+            now = _committed;
+            if (!now)
+            {
+                _pending.Add(takeOver);
+            }
+        }
+
+        if (now)
+        {
+            takeOver();
+        }
+    }
+
+    private async ValueTask ReleaseTcpAsync(TcpListenerService listener)
+    {
+        // The plugin closing its listener closes the port only while this version holds it.
+        if (ReferenceEquals(listener.Owner, _owner))
+        {
+            _table.Remove(listener);
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ReleaseUdpAsync(UdpListenerService listener)
+    {
+        if (ReferenceEquals(listener.Owner, _owner))
+        {
+            _table.Remove(listener);
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IPEndPoint Normalize(IPEndPoint endPoint) =>
+        // A plugin that binds "any" gets the server's configured listen address.
+        endPoint.Address.Equals(IPAddress.Any) && !_listenAddress.Equals(IPAddress.Any) ? new IPEndPoint(_listenAddress, endPoint.Port) : endPoint;
+
+    private sealed class Lease(Func<ValueTask> release) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? release() : ValueTask.CompletedTask;
+    }
+
+    private sealed class UdpLease(UdpListenerService listener, Func<ValueTask> release) : IUdpListener
+    {
+        private int _released;
+
+        public IPEndPoint LocalEndPoint => listener.EndPoint;
+
+        public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken) =>
+            listener.SendToAsync(datagram, remote, cancellationToken);
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? release() : ValueTask.CompletedTask;
     }
 }
+
+/// <summary>A port a plugin version serves: its listener's name, <c>tcp</c> or <c>udp</c>, and the bound end point.</summary>
+public sealed record ListenerInfo(string Name, string Transport, IPEndPoint EndPoint);

@@ -20,7 +20,9 @@ internal sealed partial class SourceOutputs
     private readonly EngineCounters _engine;
     private readonly ILogger _logger;
     private readonly List<Segment> _completed = [];
-    private readonly Dictionary<string, TransStreamState> _trans = new(StringComparer.Ordinal);
+    // By factory registration, not protocol name: after a plugin swap, new players get the new version's muxer
+    // while the old one keeps its players until they leave.
+    private readonly Dictionary<TransStreamFactoryEntry, TransStreamState> _trans = new(ReferenceEqualityComparer.Instance);
     private readonly List<SinkState> _players = [];
     private readonly GopCache _gop;
 
@@ -206,23 +208,23 @@ internal sealed partial class SourceOutputs
     private void Attach(SinkState sink, TrackSet tracks)
     {
         sink.WaitingSince = null;
-        if (!_trans.TryGetValue(sink.Sink.TransProtocol, out var trans))
+        var factory = _registry.Find(sink.Sink.TransProtocol);
+        if (factory is null)
         {
-            var factory = _registry.Find(sink.Sink.TransProtocol);
-            if (factory is null)
-            {
-                Drop(sink, SinkCloseCause.Dropped, $"no plugin provides the '{sink.Sink.TransProtocol}' output");
-                return;
-            }
+            Drop(sink, SinkCloseCause.Dropped, $"no plugin provides the '{sink.Sink.TransProtocol}' output");
+            return;
+        }
 
-            trans = new TransStreamState(factory.Protocol, factory.Create(new TransStreamContext
+        if (!_trans.TryGetValue(factory, out var trans))
+        {
+            trans = new TransStreamState(factory, factory.Factory.Create(new TransStreamContext
             {
                 StreamId = _id,
                 Tracks = tracks.Tracks,
                 Metadata = tracks.Metadata,
                 MergeWriteMs = Policy.MergeWriteMs,
             }), Policy.GopCache, Policy.GopCacheMaxBytes);
-            _trans.Add(sink.Sink.TransProtocol, trans);
+            _trans.Add(factory, trans);
 
             // Prime the new muxer from the GOP cache so its first player starts at once.
             foreach (var packet in _gop.Packets)
@@ -317,7 +319,7 @@ internal sealed partial class SourceOutputs
             if (trans.Sinks.Count == 0)
             {
                 // No player left for this protocol: stop muxing it.
-                _trans.Remove(trans.Protocol);
+                _trans.Remove(trans.Factory);
                 trans.Dispose();
             }
         }

@@ -14,15 +14,20 @@ internal sealed class TransStreamState : IDisposable
     private readonly int _maxGopBytes;
     private long _gopBytes;
 
-    public TransStreamState(string protocol, ITransStream trans, bool keepGop, int maxGopBytes)
+    public TransStreamState(TransStreamFactoryEntry factory, ITransStream trans, bool keepGop, int maxGopBytes)
     {
-        Protocol = protocol;
+        Factory = factory;
+        Protocol = factory.Protocol;
         Trans = trans;
+        factory.Owner?.TransStreamOpened();
         _keepGop = keepGop;
         _maxGopBytes = maxGopBytes;
     }
 
     public string Protocol { get; }
+
+    /// <summary>The factory registration (plugin version) that made the muxer: the source's key for it.</summary>
+    public TransStreamFactoryEntry Factory { get; }
 
     public ITransStream Trans { get; }
 
@@ -67,6 +72,13 @@ internal sealed class TransStreamState : IDisposable
     public void Dispose()
     {
         ClearGop();
-        Trans.Dispose();
+        try
+        {
+            Trans.Dispose();
+        }
+        finally
+        {
+            Factory.Owner?.TransStreamClosed();
+        }
     }
 }

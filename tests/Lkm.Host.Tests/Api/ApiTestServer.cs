@@ -86,4 +86,10 @@ internal sealed class ApiTestServer : IAsyncDisposable
 internal sealed class NoPlugins : IPluginRegistry
 {
     public IReadOnlyList<LoadedPlugin> Plugins => [];
+
+    public long Swaps => 0;
+
+    public long RefusedLoads => 0;
+
+    public Task<LoadedPlugin?> ReloadAsync(string name, CancellationToken cancellationToken) => Task.FromResult<LoadedPlugin?>(null);
 }
