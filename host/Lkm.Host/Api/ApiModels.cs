@@ -119,6 +119,9 @@ public sealed record PluginDto
     /// <summary>When it was unloaded; absent before.</summary>
     public string? UnloadedAt { get; init; }
 
+    /// <summary>Once unloaded: whether its load context has been garbage-collected yet (a weak reference to it is dead); absent before.</summary>
+    public bool? Collected { get; init; }
+
     /// <summary>Sessions running on this version (connections its listeners took, requests its HTTP handlers serve), counted by the host.</summary>
     public int LiveSessions { get; init; }
 

@@ -51,6 +51,7 @@ public sealed class PluginApi(ApiServices services)
         Reason = plugin.Reason,
         LoadedAt = plugin.LoadedAt.ToString("O", CultureInfo.InvariantCulture),
         UnloadedAt = plugin.UnloadedAt?.ToString("O", CultureInfo.InvariantCulture),
+        Collected = plugin.State == PluginState.Unloaded ? plugin.IsCollected : null,
         LiveSessions = plugin.LiveSessions,
         LiveMuxers = plugin.LiveTransStreams,
         Listeners = (plugin.Context?.Listeners ?? []).Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port, l.Transport)).ToList(),
