@@ -265,8 +265,8 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
             return null;
         }
 
+        // The watcher is left as it is: the folder it already applied stays applied, so it does not load it a second time.
         Log.ReloadAsked(_logger, known.Name, known.Folder);
-        _watcher?.Forget(known.Folder);
         return await ApplyFolderAsync(known.Folder).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -36,15 +36,6 @@ public sealed class PluginDirectoryWatcher : IDisposable
         _timer = new Timer(_ => _ = PollAsync(), null, interval, interval);
     }
 
-    /// <summary>Forgets what was applied for <paramref name="folder"/>, so its current files are reported again (a reload asked for by the API).</summary>
-    public void Forget(string folder)
-    {
-        lock (_applied)
-        {
-            _applied.Remove(folder);
-        }
-    }
-
     /// <summary>One poll (the timer's; tests call it to step).</summary>
     public async Task PollAsync()
     {

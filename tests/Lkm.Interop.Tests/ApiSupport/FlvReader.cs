@@ -7,6 +7,8 @@ public sealed class FlvReader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstBytes = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytes;
+    private long _lastReadTicks;
+    private long _longestGapTicks;
 
     private FlvReader(string url)
     {
@@ -19,6 +21,16 @@ public sealed class FlvReader : IAsyncDisposable
     public long Bytes => Interlocked.Read(ref _bytes);
 
     public byte[] Head { get; private set; } = [];
+
+    /// <summary>The longest wait between two reads that brought bytes, since the first bytes or the last <see cref="ResetLongestGap"/>.</summary>
+    public TimeSpan LongestGap => TimeSpan.FromTicks(Interlocked.Read(ref _longestGapTicks));
+
+    /// <summary>Starts measuring <see cref="LongestGap"/> afresh from now.</summary>
+    public void ResetLongestGap()
+    {
+        Interlocked.Exchange(ref _lastReadTicks, DateTime.UtcNow.Ticks);
+        Interlocked.Exchange(ref _longestGapTicks, 0);
+    }
 
     public static async Task<FlvReader> StartAsync(string url)
     {
@@ -42,6 +54,13 @@ public sealed class FlvReader : IAsyncDisposable
                 if (Head.Length == 0)
                 {
                     Head = buffer[..Math.Min(n, 16)];
+                }
+
+                long now = DateTime.UtcNow.Ticks;
+                long last = Interlocked.Exchange(ref _lastReadTicks, now);
+                if (last != 0 && now - last > Interlocked.Read(ref _longestGapTicks))
+                {
+                    Interlocked.Exchange(ref _longestGapTicks, now - last);
                 }
 
                 Interlocked.Add(ref _bytes, n);

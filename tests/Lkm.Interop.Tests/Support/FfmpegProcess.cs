@@ -9,6 +9,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
+    private int _disposed;
 
     private FfmpegProcess(Process process)
     {
@@ -88,8 +89,14 @@ public sealed class FfmpegProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process if it still runs; a second call does nothing (a test may end a publisher early).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
