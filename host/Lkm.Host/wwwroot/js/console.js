@@ -139,9 +139,13 @@
   }
 
   function renderPlugins(plugins) {
+    // One row per loaded version: a plugin being swapped shows its new version running and the old one draining.
+    const stateClass = { running: "live", failed: "error" };
     document.querySelector("#plugins tbody").replaceChildren(...plugins.map(p => el("tr", {},
-      el("td", {}, p.name), el("td", {}, p.version), el("td", { class: p.state === "running" ? "live" : "error" }, p.state), el("td", {}, p.live_sessions),
-      el("td", {}, p.listeners.map(l => `${l.name} ${l.address}:${l.port}`).join(", ")), el("td", { class: "url" }, p.assembly_path))));
+      el("td", {}, p.name), el("td", {}, `${p.version} (#${p.generation})`),
+      el("td", { class: stateClass[p.state] || "muted", title: p.reason || "" }, p.reason && p.state !== "running" ? `${p.state}: ${p.reason}` : p.state),
+      el("td", {}, p.live_sessions),
+      el("td", {}, p.listeners.map(l => `${l.name} ${l.transport || "tcp"} ${l.address}:${l.port}`).join(", ")), el("td", { class: "url" }, p.assembly_path))));
   }
 
   async function refresh() {
