@@ -36,9 +36,13 @@ public sealed class PluginSwapTests
         await using var publisher = FfmpegProcess.PublishTestStream(host.RtmpUrl("live/swap"), seconds: 120);
         await api.WaitForAsync("/api/v1/source/list", s => s.EnumerateArray().Any(x => x.GetProperty("id").GetString() == "live/swap" && x.GetProperty("live").GetBoolean()), "the stream to be live");
         await using var player = await FlvReader.StartAsync(host.FlvUrl("live/swap"));
-        var before = Rtmp(await api.DataAsync("/api/v1/plugins"), "running").Single();
+
+        // An RTMP player too: it plays from the old version's RTMP muxer, which must stay its own after the swap.
+        await using var oldRtmpPlayer = PlayRtmp(host.RtmpUrl("live/swap"));
+        var before = (await api.WaitForAsync("/api/v1/plugins", p => Rtmp(p, "running").Any(r => r.GetProperty("live_muxers").GetInt32() == 1), "the RTMP player on its muxer"))
+            .EnumerateArray().Single(r => r.GetProperty("name").GetString() == "rtmp");
         Assert.Equal("0.1.0.0", before.GetProperty("version").GetString());
-        Assert.Equal(1, before.GetProperty("live_sessions").GetInt32());
+        Assert.Equal(2, before.GetProperty("live_sessions").GetInt32()); // the publisher and the RTMP player
         player.ResetLongestGap();
 
         // Dropped over the running plugin's files, as an operator would upgrade it.
@@ -49,13 +53,31 @@ public sealed class PluginSwapTests
         int oldGeneration = before.GetProperty("generation").GetInt32();
         var draining = Rtmp(rows, "draining").Single();
         Assert.Equal(oldGeneration, draining.GetProperty("generation").GetInt32());
-        Assert.Equal(1, draining.GetProperty("live_sessions").GetInt32()); // ffmpeg's session stays on the old code
+        Assert.Equal(2, draining.GetProperty("live_sessions").GetInt32()); // ffmpeg's sessions stay on the old code
+        Assert.Equal(1, draining.GetProperty("live_muxers").GetInt32());
+
+        // A new RTMP player of the same stream gets the new version's muxer; the old player keeps the old one.
+        await using var newRtmpPlayer = PlayRtmp(host.RtmpUrl("live/swap"));
+        rows = await api.WaitForAsync("/api/v1/plugins",
+            p => Rtmp(p, "running").Any(r => r.GetProperty("live_muxers").GetInt32() == 1 && r.GetProperty("live_sessions").GetInt32() == 1),
+            "the new RTMP player on the new version's muxer");
+        Assert.Equal(1, Rtmp(rows, "draining").Single().GetProperty("live_muxers").GetInt32());
+        await oldRtmpPlayer.DisposeAsync();
+        await api.WaitForAsync("/api/v1/plugins", p => Rtmp(p, "draining").Any(r => r.GetProperty("live_muxers").GetInt32() == 0 && r.GetProperty("live_sessions").GetInt32() == 1),
+            "the old RTMP player gone, with its muxer");
+        Assert.False(newRtmpPlayer.HasExited, "the new RTMP player stopped when the old one left");
         Assert.Contains("replaced by 0.1.1.0", draining.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        var metrics = await api.ScrapeAsync();
+        Assert.Equal(1, metrics.Value("lkm_plugin_info", ("name", "rtmp"), ("version", "0.1.1.0"), ("state", "running")));
+        Assert.Equal(1, metrics.Value("lkm_plugin_info", ("name", "rtmp"), ("version", "0.1.0.0"), ("state", "draining")));
+        Assert.Equal(1, metrics.Value("lkm_plugin_swaps_total"));
+        Assert.Equal(0, metrics.Value("lkm_plugin_refused_loads_total"));
 
         // A publisher arriving now is served by the new version, on the same port.
         await using var second = FfmpegProcess.PublishTestStream(host.RtmpUrl("live/swap2"), seconds: 60);
         await api.WaitForAsync("/api/v1/plugins",
-            p => Rtmp(p, "running").Any(r => r.GetProperty("live_sessions").GetInt32() == 1) && Rtmp(p, "draining").Any(r => r.GetProperty("live_sessions").GetInt32() == 1),
+            p => Rtmp(p, "running").Any(r => r.GetProperty("live_sessions").GetInt32() == 2) && Rtmp(p, "draining").Any(r => r.GetProperty("live_sessions").GetInt32() == 1),
             "the second publisher on the new version, the first still on the old one");
         await Task.Delay(1500, Ct);
         Assert.True(player.LongestGap < TimeSpan.FromSeconds(1), $"the player waited {player.LongestGap.TotalMilliseconds:0} ms during the swap");
@@ -171,6 +193,10 @@ public sealed class PluginSwapTests
         TestContext.Current.TestOutputHelper?.WriteLine($"20 reloads: {baseline} -> {end}, RSS {growth / 1024.0 / 1024:+0.0;-0.0} MiB");
         Assert.True(growth <= 10 * 1024 * 1024, $"RSS grew {growth / 1024.0 / 1024:0.0} MiB over 20 reloads ({baseline} -> {end})");
     }
+
+    /// <summary>ffmpeg playing an RTMP stream to nowhere: a real RTMP player that keeps its connection.</summary>
+    private static FfmpegProcess PlayRtmp(string url) =>
+        FfmpegProcess.Start(ExternalTools.Ffmpeg, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", url, "-c", "copy", "-f", "null", "-"]);
 
     private static JsonElement[] Rtmp(JsonElement rows, string state) =>
         rows.EnumerateArray().Where(r => r.GetProperty("name").GetString() == "rtmp" && r.GetProperty("state").GetString() == state).ToArray();
