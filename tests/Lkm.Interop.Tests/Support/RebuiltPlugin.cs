@@ -30,6 +30,7 @@ public static class RebuiltPlugin
         var result = await ToolProcess.RunAsync(dotnet,
             [
                 "build", RepoPaths.File("plugins", project, project + ".csproj"), "--no-dependencies", "-nologo", "-v", "q",
+                "-nodeReuse:false", "-p:UseSharedCompilation=false", // no build server left running after the test
                 "-c", RepoPaths.Configuration, $"-p:LkmRebuildVersion={version}", $"-p:LkmRebuildDir={root}/",
             ],
             TimeSpan.FromMinutes(3));
