@@ -8,66 +8,37 @@ namespace Lkm.Host.Networking;
 /// </summary>
 public sealed class ListenerTable
 {
-    private readonly Dictionary<string, TcpListenerService> _tcp = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UdpListenerService> _udp = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IPluginListener> _listeners = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public TcpListenerService? FindTcp(IPEndPoint endPoint)
+    public IPluginListener? Find(string transport, IPEndPoint endPoint)
     {
         lock (_gate)
         {
-            return _tcp.GetValueOrDefault(Key(endPoint));
+            return _listeners.GetValueOrDefault(Key(transport, endPoint));
         }
     }
 
-    public UdpListenerService? FindUdp(IPEndPoint endPoint)
+    /// <summary>Records a listener bound at <paramref name="requested"/> (port 0 is recorded under the port it got too).</summary>
+    public void Add(IPEndPoint requested, IPluginListener listener)
     {
         lock (_gate)
         {
-            return _udp.GetValueOrDefault(Key(endPoint));
+            _listeners[Key(listener.Transport, requested)] = listener;
+            _listeners[Key(listener.Transport, listener.EndPoint)] = listener;
         }
     }
 
-    /// <summary>Records a listener bound at <paramref name="requested"/> (port 0 is recorded under the port it got).</summary>
-    public void Add(IPEndPoint requested, TcpListenerService listener)
+    public void Remove(IPluginListener listener)
     {
         lock (_gate)
         {
-            _tcp[Key(requested)] = listener;
-            _tcp[Key(listener.EndPoint)] = listener;
-        }
-    }
-
-    public void Add(IPEndPoint requested, UdpListenerService listener)
-    {
-        lock (_gate)
-        {
-            _udp[Key(requested)] = listener;
-            _udp[Key(listener.EndPoint)] = listener;
-        }
-    }
-
-    public void Remove(TcpListenerService listener)
-    {
-        lock (_gate)
-        {
-            foreach (var key in _tcp.Where(p => ReferenceEquals(p.Value, listener)).Select(p => p.Key).ToList())
+            foreach (var key in _listeners.Where(p => ReferenceEquals(p.Value, listener)).Select(p => p.Key).ToList())
             {
-                _tcp.Remove(key);
+                _listeners.Remove(key);
             }
         }
     }
 
-    public void Remove(UdpListenerService listener)
-    {
-        lock (_gate)
-        {
-            foreach (var key in _udp.Where(p => ReferenceEquals(p.Value, listener)).Select(p => p.Key).ToList())
-            {
-                _udp.Remove(key);
-            }
-        }
-    }
-
-    private static string Key(IPEndPoint endPoint) => endPoint.ToString();
+    private static string Key(string transport, IPEndPoint endPoint) => $"{transport}/{endPoint}";
 }

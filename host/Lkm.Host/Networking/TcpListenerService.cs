@@ -10,7 +10,7 @@ namespace Lkm.Host.Networking;
 /// connections are not touched. The callback can be replaced while the socket keeps listening
 /// (<see cref="Retarget"/>): a new version of the plugin takes the port over and no connection is refused.
 /// </summary>
-public sealed partial class TcpListenerService : IAsyncDisposable
+public sealed partial class TcpListenerService : IPluginListener
 {
     private readonly Socket _socket;
     private volatile Target _target;
@@ -59,6 +59,8 @@ public sealed partial class TcpListenerService : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    public string Transport => "tcp";
 
     public IPEndPoint EndPoint { get; }
 

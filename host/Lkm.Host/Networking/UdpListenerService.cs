@@ -10,7 +10,7 @@ namespace Lkm.Host.Networking;
 /// handed to the plugin's handler before the next receive. The handler can be replaced while the loop runs
 /// (<see cref="Retarget"/>): a new version of the plugin takes the port over without closing it.
 /// </summary>
-public sealed partial class UdpListenerService : IAsyncDisposable
+public sealed partial class UdpListenerService : IPluginListener
 {
     // The largest UDP payload; one buffer per port, not per peer.
     private const int MaxDatagram = 65527;
@@ -58,6 +58,8 @@ public sealed partial class UdpListenerService : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    public string Transport => "udp";
 
     public IPEndPoint EndPoint { get; }
 

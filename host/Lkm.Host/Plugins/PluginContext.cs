@@ -26,8 +26,7 @@ public sealed class PluginContext : IPluginContext
     private readonly IPAddress _listenAddress;
     private readonly CancellationTokenSource _shutdownLink;
     private readonly Lock _gate = new();
-    private readonly List<TcpListenerService> _tcp = [];
-    private readonly List<UdpListenerService> _udp = [];
+    private readonly List<IPluginListener> _listeners = [];
     private readonly List<Action> _pending = [];
     private readonly List<(string Suffix, Func<HttpContext, string, Task> Handler)> _routes = [];
     private readonly List<ITransStreamFactory> _factories = [];
@@ -69,11 +68,7 @@ public sealed class PluginContext : IPluginContext
         {
             lock (_gate)
             {
-                return
-                [
-                    .. _tcp.Where(l => ReferenceEquals(l.Owner, _owner)).Select(l => new ListenerInfo(l.Name, "tcp", l.EndPoint)),
-                    .. _udp.Where(l => ReferenceEquals(l.Owner, _owner)).Select(l => new ListenerInfo(l.Name, "udp", l.EndPoint)),
-                ];
+                return [.. _listeners.Where(l => ReferenceEquals(l.Owner, _owner)).Select(l => new ListenerInfo(l.Name, l.Transport, l.EndPoint))];
             }
         }
     }
@@ -81,41 +76,29 @@ public sealed class PluginContext : IPluginContext
     public IAsyncDisposable ListenTcp(string name, IPEndPoint endPoint, Func<Socket, CancellationToken, Task> onConnection)
     {
         endPoint = Normalize(endPoint);
-        var held = _table.FindTcp(endPoint);
-        if (held is not null && TakesOver(held.Owner))
+        if (_table.Find("tcp", endPoint) is TcpListenerService held && TakesOver(held.Owner))
         {
-            Stage(() => held.Retarget(onConnection, _owner), held, _tcp);
-            return new Lease(() => ReleaseTcpAsync(held));
+            Stage(() => held.Retarget(onConnection, _owner), held);
+            return new Lease(held, this);
         }
 
         var listener = new TcpListenerService(name, endPoint, onConnection, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
-        _table.Add(endPoint, listener);
-        lock (_gate)
-        {
-            _tcp.Add(listener);
-        }
-
-        return new Lease(() => ReleaseTcpAsync(listener));
+        Bound(endPoint, listener);
+        return new Lease(listener, this);
     }
 
     public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram)
     {
         endPoint = Normalize(endPoint);
-        var held = _table.FindUdp(endPoint);
-        if (held is not null && TakesOver(held.Owner))
+        if (_table.Find("udp", endPoint) is UdpListenerService held && TakesOver(held.Owner))
         {
-            Stage(() => held.Retarget(onDatagram, _owner), held, _udp);
-            return new UdpLease(held, () => ReleaseUdpAsync(held));
+            Stage(() => held.Retarget(onDatagram, _owner), held);
+            return new UdpLease(held, this);
         }
 
         var listener = new UdpListenerService(name, endPoint, onDatagram, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
-        _table.Add(endPoint, listener);
-        lock (_gate)
-        {
-            _udp.Add(listener);
-        }
-
-        return new UdpLease(listener, () => ReleaseUdpAsync(listener));
+        Bound(endPoint, listener);
+        return new UdpLease(listener, this);
     }
 
     public void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler)
@@ -200,15 +183,12 @@ public sealed class PluginContext : IPluginContext
     /// </summary>
     public async Task ReleaseAsync()
     {
-        List<TcpListenerService> tcp;
-        List<UdpListenerService> udp;
+        List<IPluginListener> listeners;
         lock (_gate)
         {
             _pending.Clear();
-            tcp = [.. _tcp];
-            udp = [.. _udp];
-            _tcp.Clear();
-            _udp.Clear();
+            listeners = [.. _listeners];
+            _listeners.Clear();
         }
 
         foreach (var (suffix, handler) in _routes)
@@ -221,16 +201,9 @@ public sealed class PluginContext : IPluginContext
             _registry.Unregister(factory);
         }
 
-        foreach (var listener in tcp.Where(l => ReferenceEquals(l.Owner, _owner)))
+        foreach (var listener in listeners)
         {
-            _table.Remove(listener);
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (var listener in udp.Where(l => ReferenceEquals(l.Owner, _owner)))
-        {
-            _table.Remove(listener);
-            await listener.DisposeAsync().ConfigureAwait(false);
+            await CloseIfMineAsync(listener).ConfigureAwait(false);
         }
     }
 
@@ -241,12 +214,21 @@ public sealed class PluginContext : IPluginContext
     private bool TakesOver(IListenerOwner? holder) =>
         holder is not null && !ReferenceEquals(holder, _owner) && string.Equals(holder.PluginName, _owner.Name, StringComparison.OrdinalIgnoreCase);
 
-    private void Stage<T>(Action takeOver, T listener, List<T> mine)
+    private void Bound(IPEndPoint requested, IPluginListener listener)
+    {
+        _table.Add(requested, listener);
+        lock (_gate)
+        {
+            _listeners.Add(listener);
+        }
+    }
+
+    private void Stage(Action takeOver, IPluginListener listener)
     {
         bool now;
         lock (_gate)
         {
-            mine.Add(listener);
+            _listeners.Add(listener);
             now = _committed;
             if (!now)
             {
@@ -260,17 +242,8 @@ public sealed class PluginContext : IPluginContext
         }
     }
 
-    private async ValueTask ReleaseTcpAsync(TcpListenerService listener)
-    {
-        // The plugin closing its listener closes the port only while this version holds it.
-        if (ReferenceEquals(listener.Owner, _owner))
-        {
-            _table.Remove(listener);
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask ReleaseUdpAsync(UdpListenerService listener)
+    /// <summary>Closes the port only while this version holds it: one a newer version took over stays open.</summary>
+    private async ValueTask CloseIfMineAsync(IPluginListener listener)
     {
         if (ReferenceEquals(listener.Owner, _owner))
         {
@@ -283,23 +256,20 @@ public sealed class PluginContext : IPluginContext
         // A plugin that binds "any" gets the server's configured listen address.
         endPoint.Address.Equals(IPAddress.Any) && !_listenAddress.Equals(IPAddress.Any) ? new IPEndPoint(_listenAddress, endPoint.Port) : endPoint;
 
-    private sealed class Lease(Func<ValueTask> release) : IAsyncDisposable
+    /// <summary>What the plugin holds for a port: disposing it closes the port if this version still holds it.</summary>
+    private class Lease(IPluginListener listener, PluginContext context) : IAsyncDisposable
     {
         private int _released;
 
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? release() : ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? context.CloseIfMineAsync(listener) : ValueTask.CompletedTask;
     }
 
-    private sealed class UdpLease(UdpListenerService listener, Func<ValueTask> release) : IUdpListener
+    private sealed class UdpLease(UdpListenerService listener, PluginContext context) : Lease(listener, context), IUdpListener
     {
-        private int _released;
-
         public IPEndPoint LocalEndPoint => listener.EndPoint;
 
         public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken) =>
             listener.SendToAsync(datagram, remote, cancellationToken);
-
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? release() : ValueTask.CompletedTask;
     }
 }
 
