@@ -24,6 +24,8 @@ public sealed class FlvPlugin : IProtocolPlugin
         _handler = new FlvPlayHandler(context, options, logger);
         context.AddTransStreamFactory(new FlvTransStreamFactory());
         context.MapHttpSuffix(FlvStreamPath.Suffix, _handler.HandleAsync);
+        context.AddPlayUrl("HTTP-FLV", "http://{host}:{http_port}/{id}" + FlvStreamPath.Suffix);
+        context.AddPlayUrl("WS-FLV", "ws://{host}:{http_port}/{id}" + FlvStreamPath.Suffix);
         return Task.CompletedTask;
     }
 

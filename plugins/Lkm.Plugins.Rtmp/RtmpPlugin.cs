@@ -28,6 +28,7 @@ public sealed partial class RtmpPlugin : IProtocolPlugin
         _logger = context.LoggerFactory.CreateLogger("Lkm.Plugins.Rtmp");
         context.AddTransStreamFactory(new RtmpTransStreamFactory(options.ChunkSize));
         _listener = context.ListenTcp("rtmp", options.EndPoint, OnConnectionAsync);
+        context.AddPlayUrl("RTMP", "rtmp://{host}:{port:rtmp}/{id}");
         Log.Listening(_logger, options.EndPoint.ToString());
         return Task.CompletedTask;
     }

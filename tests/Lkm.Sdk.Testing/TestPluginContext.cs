@@ -121,6 +121,24 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
         }
     }
 
+    /// <summary>API calls the plugin mapped with <see cref="MapApi"/>, by path (case-insensitive); a test calls them directly.</summary>
+    public ConcurrentDictionary<string, PluginApiHandler> ApiCalls { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Play URL templates the plugin added, by name, as given (placeholders left in).</summary>
+    public ConcurrentDictionary<string, string> PlayUrls { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc/>
+    public void MapApi(string path, PluginApiHandler handler)
+    {
+        if (!ApiCalls.TryAdd(path.Trim('/'), handler))
+        {
+            throw new InvalidOperationException($"API call {path} is mapped twice");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AddPlayUrl(string name, string template) => PlayUrls[name] = template;
+
     /// <inheritdoc/>
     public void AddTransStreamFactory(ITransStreamFactory factory)
     {

@@ -7,7 +7,7 @@ namespace Lkm.Host.Api;
 /// Routes <c>/api/...</c> calls to their handlers by exact path, for GET and POST alike (LKM's clients
 /// use both), reading the parameters first and turning <see cref="ApiException"/> into the error envelope.
 /// </summary>
-public sealed partial class ApiDispatcher(ILogger logger)
+public sealed partial class ApiDispatcher(ILogger logger, PluginApiRouter? plugins = null)
 {
     public const string Prefix = "/api/";
 
@@ -22,7 +22,8 @@ public sealed partial class ApiDispatcher(ILogger logger)
         string path = (context.Request.Path.Value ?? "").TrimEnd('/');
         try
         {
-            if (!_handlers.TryGetValue(path, out var handler))
+            _handlers.TryGetValue(path, out var handler);
+            if (handler is null && plugins?.Serves(path) != true)
             {
                 throw new ApiException(StatusCodes.Status404NotFound, $"no API call '{path}'");
             }
@@ -34,7 +35,15 @@ public sealed partial class ApiDispatcher(ILogger logger)
             }
 
             var parameters = await ApiParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-            await handler(context, parameters).ConfigureAwait(false);
+            if (handler is not null)
+            {
+                await handler(context, parameters).ConfigureAwait(false);
+            }
+            else if (!await plugins!.TryHandleAsync(path, context, parameters).ConfigureAwait(false))
+            {
+                // Unmapped meanwhile (its plugin was removed).
+                throw new ApiException(StatusCodes.Status404NotFound, $"no API call '{path}'");
+            }
         }
         catch (ApiException ex) when (!context.Response.HasStarted)
         {

@@ -12,6 +12,7 @@ namespace Lkm.Host.Api;
 [JsonSerializable(typeof(ServerInfoDto))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

@@ -131,6 +131,9 @@ public sealed record PluginDto
     public required IReadOnlyList<ListenerDto> Listeners { get; init; }
 }
 
+/// <summary>How players reach a stream over one egress: <c>{host}</c> and <c>{id}</c> left to fill in.</summary>
+public sealed record PlayUrlDto(string Name, string Template);
+
 /// <summary><c>/api/v1/server/info</c>.</summary>
 public sealed record ServerInfoDto
 {
@@ -153,4 +156,7 @@ public sealed record ServerInfoDto
     public required string PublicIp { get; init; }
 
     public required IReadOnlyList<ListenerDto> Listeners { get; init; }
+
+    /// <summary>The play URL of every egress the plugins serve (<c>{host}</c>: the address players use; <c>{id}</c>: the stream id).</summary>
+    public required IReadOnlyList<PlayUrlDto> PlayUrls { get; init; }
 }

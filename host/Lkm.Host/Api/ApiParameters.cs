@@ -20,6 +20,9 @@ public sealed class ApiParameters
         _values = values;
     }
 
+    /// <summary>Every parameter by name.</summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
+
     public string? Get(string name) => _values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
 
     /// <summary>A required parameter; a 400 API error names it when it is missing.</summary>

@@ -40,7 +40,7 @@ public static class ApiPipeline
         int? apiPort = SeparateEndPoint(services.Config)?.Port;
         var tokens = new ApiTokenCheck(services.Config.Api.Token);
         var logger = loggerFactory.CreateLogger("Lkm.Api");
-        var dispatcher = new ApiDispatcher(logger);
+        var dispatcher = new ApiDispatcher(logger, services.PluginApis);
         new StreamApi(services, logger).Register(dispatcher);
         new PluginApi(services).Register(dispatcher);
         new ServerApi(services).Register(dispatcher);

@@ -33,6 +33,7 @@ public sealed class ServerApi(ApiServices services)
             StartedAt = services.StartedAt.ToString("O", CultureInfo.InvariantCulture),
             UptimeSeconds = Math.Round((DateTime.UtcNow - services.StartedAt).TotalSeconds, 1),
             ConfigFile = config.FilePath,
+            PlayUrls = services.PlayUrls.All.Select(t => new PlayUrlDto(t.Name, t.Resolve("{id}", "{host}", config.Server.Http))).ToList(),
             HttpPort = config.Server.Http,
             ApiListen = config.Api.Listen,
             AuthRequired = config.Api.Token.Length > 0,

@@ -35,6 +35,8 @@ public static class LkmServiceCollectionExtensions
         services.AddSingleton<IStreamDirectory>(sp => sp.GetRequiredService<StreamHub>());
 
         services.AddSingleton<ListenerTable>();
+        services.AddSingleton<PluginApiRouter>();
+        services.AddSingleton<PlayUrlTemplates>();
         services.AddSingleton(new PluginCatalogOptions
         {
             // A plugin dropped in after start reads its section from lkm.yaml as it is then.

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Reflection;
+using Lkm.Host.Api;
 using Lkm.Host.Configuration;
+using Lkm.Host.Routing;
 using Lkm.Host.Networking;
 using Lkm.Host.Streaming;
 using Lkm.Sdk.Plugins;
@@ -34,9 +36,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
     private readonly LkmConfig _config;
     private readonly IStreamHub _hub;
-    private readonly HttpSuffixRouter _router;
-    private readonly TransStreamRegistry _registry;
-    private readonly ListenerTable _listeners;
+    private readonly PluginHostParts _parts;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
@@ -53,13 +53,12 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
     /// <param name="shutdown">Cancelled when the host stops (plugins see it as <see cref="IPluginContext.ShuttingDown"/>).</param>
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
-        ILoggerFactory loggerFactory, CancellationToken shutdown, PluginCatalogOptions? options = null, ListenerTable? listeners = null)
+        ILoggerFactory loggerFactory, CancellationToken shutdown, PluginCatalogOptions? options = null, ListenerTable? listeners = null,
+        PluginApiRouter? apis = null, PlayUrlTemplates? playUrls = null)
     {
         _config = config;
         _hub = hub;
-        _router = router;
-        _registry = registry;
-        _listeners = listeners ?? new ListenerTable();
+        _parts = new PluginHostParts(router, registry, listeners ?? new ListenerTable(), apis ?? new PluginApiRouter(), playUrls ?? new PlayUrlTemplates());
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Plugins");
         _shutdown = shutdown;
@@ -69,8 +68,9 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
     [ActivatorUtilitiesConstructor]
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
-        ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, PluginCatalogOptions options, ListenerTable listeners)
-        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping, options, listeners)
+        ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, PluginCatalogOptions options, ListenerTable listeners,
+        PluginApiRouter apis, PlayUrlTemplates playUrls)
+        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping, options, listeners, apis, playUrls)
     {
     }
 
@@ -369,7 +369,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         }
 
         var pluginConfig = new PluginConfig(section);
-        plugin.Context = new PluginContext(plugin, pluginConfig, _loggerFactory, _hub, _router, _registry, _listeners, IPAddress.Parse(config.Server.Listen), _shutdown);
+        plugin.Context = new PluginContext(plugin, pluginConfig, _loggerFactory, _hub, _parts, IPAddress.Parse(config.Server.Listen), _shutdown);
         try
         {
             plugin.Instance!.Configure(pluginConfig);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Lkm.Host.Api;
 using Lkm.Host.Networking;
+using Lkm.Host.Routing;
 using Lkm.Host.Streaming;
 using Lkm.Sdk.Plugins;
 using Lkm.Sdk.Streaming;
@@ -23,6 +25,8 @@ public sealed class PluginContext : IPluginContext
     private readonly HttpSuffixRouter _router;
     private readonly TransStreamRegistry _registry;
     private readonly ListenerTable _table;
+    private readonly PluginApiRouter _apis;
+    private readonly PlayUrlTemplates _playUrls;
     private readonly IPAddress _listenAddress;
     private readonly CancellationTokenSource _shutdownLink;
     private readonly Lock _gate = new();
@@ -30,19 +34,23 @@ public sealed class PluginContext : IPluginContext
     private readonly List<Action> _pending = [];
     private readonly List<(string Suffix, Func<HttpContext, string, Task> Handler)> _routes = [];
     private readonly List<ITransStreamFactory> _factories = [];
+    private readonly List<(string Path, PluginApiHandler Handler)> _apiCalls = [];
+    private readonly List<PlayUrlTemplate> _urls = [];
     private bool _committed;
 
-    public PluginContext(LoadedPlugin owner, PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, HttpSuffixRouter router,
-        TransStreamRegistry registry, ListenerTable table, IPAddress listenAddress, CancellationToken shuttingDown)
+    public PluginContext(LoadedPlugin owner, PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, PluginHostParts parts,
+        IPAddress listenAddress, CancellationToken shuttingDown)
     {
         _owner = owner;
         Config = config;
         PluginConfig = config;
         LoggerFactory = loggerFactory;
         Hub = hub;
-        _router = router;
-        _registry = registry;
-        _table = table;
+        _router = parts.Router;
+        _registry = parts.TransStreams;
+        _table = parts.Listeners;
+        _apis = parts.Apis;
+        _playUrls = parts.PlayUrls;
         _listenAddress = listenAddress;
 
         // The plugin's own link to the host's shutdown: whatever it registers on the token hangs off this source,
@@ -129,6 +137,45 @@ public sealed class PluginContext : IPluginContext
         _router.Map(pathSuffix, Counted);
     }
 
+    public void MapApi(string path, PluginApiHandler handler)
+    {
+        string fullPath = PluginApiRouter.FullPath(_owner.Name, path);
+        lock (_gate)
+        {
+            _apiCalls.Add((fullPath, handler));
+            if (!_committed)
+            {
+                return;
+            }
+        }
+
+        _apis.Map(fullPath, handler);
+    }
+
+    public void AddPlayUrl(string name, string template)
+    {
+        // {port:<listener>} is the port that listener got (port 0 binds a free one): known here, since it listens already.
+        lock (_gate)
+        {
+            foreach (var listener in _listeners)
+            {
+                template = template.Replace($"{{port:{listener.Name}}}", listener.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+        }
+
+        var url = new PlayUrlTemplate(name, template);
+        lock (_gate)
+        {
+            _urls.Add(url);
+            if (!_committed)
+            {
+                return;
+            }
+        }
+
+        _playUrls.Add(url);
+    }
+
     public void AddTransStreamFactory(ITransStreamFactory factory)
     {
         lock (_gate)
@@ -152,6 +199,8 @@ public sealed class PluginContext : IPluginContext
         List<Action> pending;
         List<(string Suffix, Func<HttpContext, string, Task> Handler)> routes;
         List<ITransStreamFactory> factories;
+        List<(string Path, PluginApiHandler Handler)> apiCalls;
+        List<PlayUrlTemplate> urls;
         lock (_gate)
         {
             _committed = true;
@@ -159,6 +208,18 @@ public sealed class PluginContext : IPluginContext
             _pending.Clear();
             routes = [.. _routes];
             factories = [.. _factories];
+            apiCalls = [.. _apiCalls];
+            urls = [.. _urls];
+        }
+
+        foreach (var (path, handler) in apiCalls)
+        {
+            _apis.Map(path, handler);
+        }
+
+        foreach (var url in urls)
+        {
+            _playUrls.Add(url);
         }
 
         foreach (var factory in factories)
@@ -199,6 +260,16 @@ public sealed class PluginContext : IPluginContext
         foreach (var factory in _factories)
         {
             _registry.Unregister(factory);
+        }
+
+        foreach (var (path, handler) in _apiCalls)
+        {
+            _apis.Unmap(path, handler);
+        }
+
+        foreach (var url in _urls)
+        {
+            _playUrls.Remove(url);
         }
 
         foreach (var listener in listeners)

@@ -37,6 +37,21 @@ public interface IPluginContext
     /// </summary>
     void MapHttpSuffix(string pathSuffix, Func<HttpContext, string, Task> handler);
 
+    /// <summary>
+    /// Serves the plugin's API call <c>/api/v1/&lt;plugin name&gt;/<paramref name="path"/></c> (e.g. <c>source/create</c>), GET and
+    /// POST, behind the host's API token, with the host's parameter reading and response envelope.
+    /// </summary>
+    void MapApi(string path, PluginApiHandler handler);
+
+    /// <summary>
+    /// Tells the host how players reach a stream over this plugin's egress, so the API and the console list every
+    /// egress without knowing protocols: <paramref name="template"/> with <c>{host}</c> (the address players use),
+    /// <c>{http_port}</c> (the host's HTTP port), <c>{id}</c> (the stream id) and <c>{port:&lt;listener name&gt;}</c> (the port a
+    /// listener of this plugin got; call <see cref="ListenTcp"/> first), e.g. <c>rtmp://{host}:{port:rtmp}/{id}</c> or
+    /// <c>http://{host}:{http_port}/{id}.flv</c>. <paramref name="name"/> labels it (<c>RTMP</c>); a newer version's replaces it.
+    /// </summary>
+    void AddPlayUrl(string name, string template);
+
     /// <summary>Registers the muxer of an egress protocol: players whose <see cref="ISink.TransProtocol"/> is <see cref="ITransStreamFactory.Protocol"/> get segments from trans streams it creates.</summary>
     void AddTransStreamFactory(ITransStreamFactory factory);
 

@@ -38,7 +38,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiTestServer> StartAsync(string yaml = "")
+    public static async Task<ApiTestServer> StartAsync(string yaml = "", PluginApiRouter? pluginApis = null, PlayUrlTemplates? playUrls = null)
     {
         var config = ConfigLoader.Parse(yaml, "/tmp/api-test.yaml");
         var registry = new TransStreamRegistry();
@@ -49,7 +49,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        ApiPipeline.Use(app, new ApiServices(config, hub, new NoPlugins(), hooks), new HttpSuffixRouter(), NullLoggerFactory.Instance);
+        ApiPipeline.Use(app, new ApiServices(config, hub, new NoPlugins(), hooks, pluginApis, playUrls), new HttpSuffixRouter(), NullLoggerFactory.Instance);
         await app.StartAsync(TestContext.Current.CancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApiTestServer(app, hub, hooks, new Uri(address));

@@ -38,16 +38,15 @@
     return node;
   }
 
-  // Media is served on server.http; the console may be on a separate API port.
+  // Every egress the plugins serve, from their templates (server info); the host is the one this page came from,
+  // and a page served over https gets https/wss media URLs.
   function playUrls(id) {
-    const host = location.hostname;
-    const http = server && server.http_port ? server.http_port : location.port;
-    const rtmp = server && server.listeners.find(l => l.name === "rtmp");
-    const urls = [];
-    if (rtmp) urls.push(["RTMP", `rtmp://${host}:${rtmp.port}/${id}`]);
-    urls.push(["HTTP-FLV", `${location.protocol}//${host}:${http}/${id}.flv`]);
-    urls.push(["WS-FLV", `${location.protocol === "https:" ? "wss" : "ws"}://${host}:${http}/${id}.flv`]);
-    return urls;
+    const secure = location.protocol === "https:";
+    return (server ? server.play_urls : []).map(u => {
+      let url = u.template.replaceAll("{host}", location.hostname).replaceAll("{id}", id);
+      if (secure) url = url.replace(/^http:/, "https:").replace(/^ws:/, "wss:");
+      return [u.name, url];
+    });
   }
 
   function formatUptime(seconds) {
