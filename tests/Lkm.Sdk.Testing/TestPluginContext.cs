@@ -127,6 +127,12 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
     /// <summary>Play URL templates the plugin added, by name, as given (placeholders left in).</summary>
     public ConcurrentDictionary<string, string> PlayUrls { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Port pools the plugin created, by name.</summary>
+    public ConcurrentDictionary<string, PortPool> PortPools { get; } = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public IPortPool CreatePortPool(string name, int first, int last) => PortPools.GetOrAdd(name, _ => new PortPool(name, first, last));
+
     /// <inheritdoc/>
     public void MapApi(string path, PluginApiHandler handler)
     {

@@ -128,8 +128,14 @@ public sealed record PluginDto
     /// <summary>Muxers of this version's trans stream factories still in use by streams.</summary>
     public int LiveMuxers { get; init; }
 
+    /// <summary>The plugin's port pools (on its running version's row; shared by all its versions).</summary>
+    public IReadOnlyList<PortPoolDto> PortPools { get; init; } = [];
+
     public required IReadOnlyList<ListenerDto> Listeners { get; init; }
 }
+
+/// <summary>A plugin's port range: how many ports are rented, and which.</summary>
+public sealed record PortPoolDto(string Name, int First, int Last, int InUse, IReadOnlyList<int> Rented);
 
 /// <summary>How players reach a stream over one egress: <c>{host}</c> and <c>{id}</c> left to fill in.</summary>
 public sealed record PlayUrlDto(string Name, string Template);

@@ -18,7 +18,8 @@ public sealed class PluginApi(ApiServices services)
 
     private async Task ListAsync(HttpContext context, ApiParameters parameters)
     {
-        IReadOnlyList<PluginDto> rows = services.Plugins.Select(ToPlugin).ToList();
+        var registry = services.PluginRegistry;
+        IReadOnlyList<PluginDto> rows = services.Plugins.Select(p => ToPlugin(p, registry)).ToList();
         await ApiResponse.OkAsync(context, rows, ApiJsonContext.Default.IReadOnlyListPluginDto).ConfigureAwait(false);
     }
 
@@ -38,10 +39,10 @@ public sealed class PluginApi(ApiServices services)
             throw new ApiException(StatusCodes.Status422UnprocessableEntity, $"plugin '{name}' refused: {result.Reason}");
         }
 
-        await ApiResponse.OkAsync(context, ToPlugin(result), ApiJsonContext.Default.PluginDto).ConfigureAwait(false);
+        await ApiResponse.OkAsync(context, ToPlugin(result, services.PluginRegistry), ApiJsonContext.Default.PluginDto).ConfigureAwait(false);
     }
 
-    public static PluginDto ToPlugin(LoadedPlugin plugin) => new()
+    public static PluginDto ToPlugin(LoadedPlugin plugin, IPluginRegistry registry) => new()
     {
         Name = plugin.Name,
         Version = plugin.Version?.ToString() ?? "",
@@ -54,6 +55,9 @@ public sealed class PluginApi(ApiServices services)
         Collected = plugin.State == PluginState.Unloaded ? plugin.IsCollected : null,
         LiveSessions = plugin.LiveSessions,
         LiveMuxers = plugin.LiveTransStreams,
+        PortPools = plugin.State == PluginState.Running
+            ? registry.PortPoolsOf(plugin.Name).Select(p => new PortPoolDto(p.Name, p.First, p.Last, p.InUse, p.Rented)).ToList()
+            : [],
         Listeners = (plugin.Context?.Listeners ?? []).Select(l => new ListenerDto(l.Name, l.EndPoint.Address.ToString(), l.EndPoint.Port, l.Transport)).ToList(),
     };
 }

@@ -37,6 +37,7 @@ public static class LkmServiceCollectionExtensions
         services.AddSingleton<ListenerTable>();
         services.AddSingleton<PluginApiRouter>();
         services.AddSingleton<PlayUrlTemplates>();
+        services.AddSingleton<PortPoolTable>();
         services.AddSingleton(new PluginCatalogOptions
         {
             // A plugin dropped in after start reads its section from lkm.yaml as it is then.

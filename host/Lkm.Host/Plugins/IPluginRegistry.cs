@@ -12,6 +12,9 @@ public interface IPluginRegistry
     /// <summary>Plugin folders refused since start (could not load, wrong SDK, bad config, failed to start).</summary>
     long RefusedLoads { get; }
 
+    /// <summary>The port pools of the plugin named <paramref name="name"/> (one set for all its versions).</summary>
+    IReadOnlyList<Lkm.Sdk.Plugins.PortPool> PortPoolsOf(string name);
+
     /// <summary>
     /// Loads the plugin named <paramref name="name"/> again from its folder and swaps it in; returns the version
     /// that resulted (running, or failed with its reason while the previous one keeps serving), or null when no

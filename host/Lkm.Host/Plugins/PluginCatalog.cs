@@ -54,11 +54,12 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
     /// <param name="shutdown">Cancelled when the host stops (plugins see it as <see cref="IPluginContext.ShuttingDown"/>).</param>
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
         ILoggerFactory loggerFactory, CancellationToken shutdown, PluginCatalogOptions? options = null, ListenerTable? listeners = null,
-        PluginApiRouter? apis = null, PlayUrlTemplates? playUrls = null)
+        PluginApiRouter? apis = null, PlayUrlTemplates? playUrls = null, PortPoolTable? portPools = null)
     {
         _config = config;
         _hub = hub;
-        _parts = new PluginHostParts(router, registry, listeners ?? new ListenerTable(), apis ?? new PluginApiRouter(), playUrls ?? new PlayUrlTemplates());
+        _parts = new PluginHostParts(router, registry, listeners ?? new ListenerTable(), apis ?? new PluginApiRouter(), playUrls ?? new PlayUrlTemplates(),
+            portPools ?? new PortPoolTable());
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lkm.Plugins");
         _shutdown = shutdown;
@@ -69,8 +70,8 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
     [ActivatorUtilitiesConstructor]
     public PluginCatalog(LkmConfig config, IStreamHub hub, HttpSuffixRouter router, TransStreamRegistry registry,
         ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, PluginCatalogOptions options, ListenerTable listeners,
-        PluginApiRouter apis, PlayUrlTemplates playUrls)
-        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping, options, listeners, apis, playUrls)
+        PluginApiRouter apis, PlayUrlTemplates playUrls, PortPoolTable portPools)
+        : this(config, hub, router, registry, loggerFactory, lifetime.ApplicationStopping, options, listeners, apis, playUrls, portPools)
     {
     }
 
@@ -86,6 +87,9 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
     }
 
     public long Swaps => Interlocked.Read(ref _swaps);
+
+    /// <summary>The port pools of the plugin named <paramref name="name"/> (shared by its versions).</summary>
+    public IReadOnlyList<PortPool> PortPoolsOf(string name) => _parts.PortPools.Of(name);
 
     public long RefusedLoads => Interlocked.Read(ref _refused);
 

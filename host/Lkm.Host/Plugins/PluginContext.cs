@@ -27,6 +27,7 @@ public sealed class PluginContext : IPluginContext
     private readonly ListenerTable _table;
     private readonly PluginApiRouter _apis;
     private readonly PlayUrlTemplates _playUrls;
+    private readonly PortPoolTable _portPools;
     private readonly IPAddress _listenAddress;
     private readonly CancellationTokenSource _shutdownLink;
     private readonly Lock _gate = new();
@@ -51,6 +52,7 @@ public sealed class PluginContext : IPluginContext
         _table = parts.Listeners;
         _apis = parts.Apis;
         _playUrls = parts.PlayUrls;
+        _portPools = parts.PortPools;
         _listenAddress = listenAddress;
 
         // The plugin's own link to the host's shutdown: whatever it registers on the token hangs off this source,
@@ -136,6 +138,8 @@ public sealed class PluginContext : IPluginContext
 
         _router.Map(pathSuffix, Counted);
     }
+
+    public IPortPool CreatePortPool(string name, int first, int last) => _portPools.GetOrCreate(_owner.Name, name, first, last);
 
     public void MapApi(string path, PluginApiHandler handler)
     {

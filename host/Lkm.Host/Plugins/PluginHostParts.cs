@@ -11,4 +11,5 @@ public sealed record PluginHostParts(
     TransStreamRegistry TransStreams,
     ListenerTable Listeners,
     PluginApiRouter Apis,
-    PlayUrlTemplates PlayUrls);
+    PlayUrlTemplates PlayUrls,
+    PortPoolTable PortPools);

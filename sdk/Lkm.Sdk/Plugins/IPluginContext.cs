@@ -32,6 +32,13 @@ public interface IPluginContext
     IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram);
 
     /// <summary>
+    /// The port pool <paramref name="name"/> of this plugin over <paramref name="first"/>..<paramref name="last"/>: created
+    /// on first use and kept by the host across versions of the plugin (the same name gives the same pool, its
+    /// rented ports still rented; a changed range applies to the next rents).
+    /// </summary>
+    IPortPool CreatePortPool(string name, int first, int last);
+
+    /// <summary>
     /// Serves HTTP requests (and WebSocket upgrades) on the host's HTTP port whose path ends with
     /// <paramref name="pathSuffix"/> (e.g. <c>.flv</c>). The handler gets the path without the leading '/'.
     /// </summary>

@@ -91,5 +91,7 @@ internal sealed class NoPlugins : IPluginRegistry
 
     public long RefusedLoads => 0;
 
+    public IReadOnlyList<Lkm.Sdk.Plugins.PortPool> PortPoolsOf(string name) => [];
+
     public Task<LoadedPlugin?> ReloadAsync(string name, CancellationToken cancellationToken) => Task.FromResult<LoadedPlugin?>(null);
 }

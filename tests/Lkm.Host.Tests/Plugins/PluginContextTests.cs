@@ -19,7 +19,7 @@ namespace Lkm.Host.Tests.Plugins;
 /// </summary>
 public sealed class PluginContextTests
 {
-    private readonly PluginHostParts _parts = new(new HttpSuffixRouter(), new TransStreamRegistry(), new ListenerTable(), new PluginApiRouter(), new PlayUrlTemplates());
+    private readonly PluginHostParts _parts = new(new HttpSuffixRouter(), new TransStreamRegistry(), new ListenerTable(), new PluginApiRouter(), new PlayUrlTemplates(), new PortPoolTable());
 
     [Fact]
     public async Task Api_calls_and_play_urls_appear_at_commit_and_pass_to_the_next_version()
@@ -77,6 +77,21 @@ public sealed class PluginContextTests
         int port = Assert.Single(v1.Listeners).EndPoint.Port;
         Assert.Equal($"demo://h:{port}/s", _parts.PlayUrls.For("s", "h", 80).Single().Url);
         await v1.ReleaseAsync();
+    }
+
+    [Fact]
+    public void A_port_pool_is_the_same_for_every_version_of_a_plugin_and_its_rented_ports_stay_rented()
+    {
+        var pool = Context(1).CreatePortPool("rtp", 50000, 50009);
+        Assert.True(pool.TryRent(out var held));
+
+        var next = Context(2).CreatePortPool("rtp", 50000, 50019); // the new version's config widened the range
+        Assert.Same(pool, next);
+        Assert.Equal((50000, 50019, 1), (next.First, next.Last, next.InUse));
+        Assert.False(next.TryRent(held.Port, out _));
+        held.Dispose();
+        Assert.Equal(0, next.InUse);
+        Assert.Same(pool, Assert.Single(_parts.PortPools.Of("demo")));
     }
 
     private PluginContext Context(int generation)
