@@ -99,9 +99,9 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
     public ConcurrentDictionary<string, IUdpListener> UdpListeners { get; } = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
-    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram)
+    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram, int maxDatagramSize = 65507)
     {
-        var listener = new TestUdpListener(endPoint, onDatagram, ShuttingDown);
+        var listener = new TestUdpListener(endPoint, onDatagram, ShuttingDown, maxDatagramSize);
         UdpListeners[name] = listener;
         _endPoints[name] = listener.LocalEndPoint;
         lock (_udpListeners)
@@ -256,7 +256,7 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _receiveLoop;
 
-        public TestUdpListener(IPEndPoint endPoint, UdpDatagramHandler onDatagram, CancellationToken shuttingDown)
+        public TestUdpListener(IPEndPoint endPoint, UdpDatagramHandler onDatagram, CancellationToken shuttingDown, int maxDatagramSize)
         {
             _socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
@@ -272,7 +272,8 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
             LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
             _receiveLoop = Task.Run(async () =>
             {
-                var buffer = new byte[65527];
+                // One byte more, as the host: a longer datagram is dropped whole, never handed on cut.
+                var buffer = new byte[maxDatagramSize + 1];
                 var remote = new SocketAddress(endPoint.AddressFamily);
                 while (!_stop.IsCancellationRequested)
                 {
@@ -286,6 +287,11 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
                         return;
                     }
                     catch (SocketException)
+                    {
+                        continue;
+                    }
+
+                    if (length > maxDatagramSize)
                     {
                         continue;
                     }

@@ -12,8 +12,8 @@ namespace Lkm.Host.Networking;
 /// </summary>
 public sealed partial class UdpListenerService : IPluginListener
 {
-    // The largest UDP payload; one buffer per port, not per peer.
-    private const int MaxDatagram = 65527;
+    // The largest UDP payload over IPv4.
+    public const int MaxDatagram = 65507;
 
     private readonly Socket _socket;
     private readonly ILogger _logger;
@@ -21,10 +21,15 @@ public sealed partial class UdpListenerService : IPluginListener
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
     private volatile Target _target;
+    private readonly int _bufferSize;
     private long _handlerErrors;
+    private long _truncated;
 
-    public UdpListenerService(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram, IListenerOwner? owner, ILogger logger, CancellationToken shutdown)
+    public UdpListenerService(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram, IListenerOwner? owner, ILogger logger, CancellationToken shutdown,
+        int maxDatagramSize = MaxDatagram)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDatagramSize, 1);
+        _bufferSize = Math.Min(maxDatagramSize, MaxDatagram);
         Name = name;
         _target = new Target(onDatagram, owner);
         _logger = logger;
@@ -69,6 +74,9 @@ public sealed partial class UdpListenerService : IPluginListener
     /// <summary>Datagrams whose handler threw.</summary>
     public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
 
+    /// <summary>Datagrams longer than the receive buffer, dropped.</summary>
+    public long Truncated => Interlocked.Read(ref _truncated);
+
     /// <summary>Hands the port to another handler; the next datagram goes to it.</summary>
     public void Retarget(UdpDatagramHandler onDatagram, IListenerOwner? owner) => _target = new Target(onDatagram, owner);
 
@@ -77,7 +85,10 @@ public sealed partial class UdpListenerService : IPluginListener
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        // One buffer per port, not per peer, held for the port's life (pinned: the socket reads into it directly).
+        // One byte more than the largest datagram wanted: Linux truncates a longer one silently, and a receive that
+        // fills the extra byte is how it shows.
+        var buffer = GC.AllocateUninitializedArray<byte>(_bufferSize + 1, pinned: true);
         var remote = new SocketAddress(EndPoint.AddressFamily);
         while (!_stop.IsCancellationRequested)
         {
@@ -90,15 +101,27 @@ public sealed partial class UdpListenerService : IPluginListener
             {
                 return;
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
             {
-                // An ICMP "port unreachable" for an earlier send, or a truncated datagram: not the port's fault.
+                // An ICMP "port unreachable" for an earlier send: not the port's fault.
+                continue;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
+            {
+                // Windows says so instead of truncating.
+                DropTruncated();
                 continue;
             }
             catch (SocketException ex)
             {
                 Log.ReceiveFailed(_logger, Name, ex.Message);
                 await Task.Delay(100).ConfigureAwait(false);
+                continue;
+            }
+
+            if (length > _bufferSize)
+            {
+                DropTruncated();
                 continue;
             }
 
@@ -114,6 +137,15 @@ public sealed partial class UdpListenerService : IPluginListener
                     Log.HandlerFailed(_logger, Name, remote.ToString(), HandlerErrors, ex);
                 }
             }
+        }
+    }
+
+    /// <summary>Longer than the buffer the plugin asked for: dropped whole, never handed on cut.</summary>
+    private void DropTruncated()
+    {
+        if (Interlocked.Increment(ref _truncated) % 1000 == 1)
+        {
+            Log.Truncated(_logger, Name, _bufferSize, Truncated);
         }
     }
 
@@ -142,6 +174,9 @@ public sealed partial class UdpListenerService : IPluginListener
 
         [LoggerMessage(3, LogLevel.Error, "{Name}: the handler failed on a datagram from {Peer} ({Count} so far, logged once per 1000)")]
         public static partial void HandlerFailed(ILogger logger, string name, string peer, long count, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Warning, "{Name}: a datagram longer than {Size} bytes was dropped ({Count} so far, logged once per 1000)")]
+        public static partial void Truncated(ILogger logger, string name, int size, long count);
 
         [LoggerMessage(4, LogLevel.Information, "{Name}: stopped listening on udp {EndPoint}")]
         public static partial void Stopped(ILogger logger, string name, IPEndPoint endPoint);

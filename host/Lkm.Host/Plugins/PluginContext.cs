@@ -97,7 +97,7 @@ public sealed class PluginContext : IPluginContext
         return new Lease(listener, this);
     }
 
-    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram)
+    public IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram, int maxDatagramSize = 65507)
     {
         endPoint = Normalize(endPoint);
         if (_table.Find("udp", endPoint) is UdpListenerService held && TakesOver(held.Owner))
@@ -106,7 +106,7 @@ public sealed class PluginContext : IPluginContext
             return new UdpLease(held, this);
         }
 
-        var listener = new UdpListenerService(name, endPoint, onDatagram, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown);
+        var listener = new UdpListenerService(name, endPoint, onDatagram, _owner, LoggerFactory.CreateLogger("Lkm.Listener"), ShuttingDown, maxDatagramSize);
         Bound(endPoint, listener);
         return new UdpLease(listener, this);
     }

@@ -27,9 +27,11 @@ public interface IPluginContext
     /// <summary>
     /// Listens on UDP; the host owns the socket (so a new plugin version can take it over), runs its receive loop
     /// and calls <paramref name="onDatagram"/> for each datagram, one at a time. A handler that throws is logged
-    /// and the loop goes on with the next datagram.
+    /// and the loop goes on with the next datagram. The port has one receive buffer of <paramref name="maxDatagramSize"/>
+    /// bytes, held for its life: a protocol whose datagrams are small (RTP: MTU-sized) asks for less than the UDP
+    /// maximum so thousands of ports stay cheap; a longer datagram is dropped and counted.
     /// </summary>
-    IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram);
+    IUdpListener ListenUdp(string name, IPEndPoint endPoint, UdpDatagramHandler onDatagram, int maxDatagramSize = 65507);
 
     /// <summary>
     /// The port pool <paramref name="name"/> of this plugin over <paramref name="first"/>..<paramref name="last"/>: created

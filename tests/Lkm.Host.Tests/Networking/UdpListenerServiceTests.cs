@@ -48,6 +48,21 @@ public sealed class UdpListenerServiceTests
         Assert.Equal(port, listener.EndPoint);
     }
 
+    [Fact]
+    public async Task A_datagram_longer_than_the_buffer_is_dropped_whole_and_counted()
+    {
+        var received = Channel.CreateUnbounded<(string Text, IPEndPoint From)>();
+        await using var listener = new UdpListenerService("small", new IPEndPoint(IPAddress.Loopback, 0), Handler(received, throwOn: "-"), null,
+            new TestLoggerFactory().CreateLogger("Lkm.Listener"), CancellationToken.None, maxDatagramSize: 100);
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        await SendAsync(sender, listener.EndPoint, new string('x', 200));
+        await SendAsync(sender, listener.EndPoint, "fits");
+
+        Assert.Equal("fits", (await received.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct)).Text);
+        Assert.Equal(1, listener.Truncated);
+    }
+
     private static UdpDatagramHandler Handler(Channel<(string, IPEndPoint)> received, string throwOn) => (datagram, remote, _) =>
     {
         string text = System.Text.Encoding.ASCII.GetString(datagram.Span);
