@@ -71,6 +71,16 @@ public sealed class SamplePluginTests
         Ffprobe.AssertStreams(await Ffprobe.ProbeAsync(host.FlvUrl("live/from-ts")), "h264", 320, 240, "aac", 44100);
     }
 
+    [Fact]
+    public async Task The_sample_plugins_own_tests_pass_against_the_packed_test_kit()
+    {
+        _ = ExternalTools.Ffmpeg;
+        var result = await SamplePlugin.RunSampleTestsAsync();
+        Assert.True(result.ExitCode == 0, $"samples/build.sh --test failed ({result.ExitCode}):\n{result.StdOut}\n{result.StdErr}");
+        Assert.Matches(@"succeeded: [1-9]", result.StdOut);
+        Assert.Contains("failed: 0", result.StdOut, StringComparison.Ordinal);
+    }
+
     private static FfmpegProcess PushTs(string url) => FfmpegProcess.Start(ExternalTools.Ffmpeg,
     [
         "-hide_banner", "-nostats", "-loglevel", "error", "-re",

@@ -13,6 +13,13 @@ public static class SamplePlugin
     /// <summary>The built plugin folder (the plugin DLL and its dependencies, without Lkm.Sdk.dll).</summary>
     public static Task<string> MpegTsAsync() => s_mpegTs.Value;
 
+    /// <summary>Runs <c>samples/build.sh --test</c>: the sample's own tests, against the packed Lkm.Sdk.Testing; returns the exit code and output.</summary>
+    public static async Task<ProcessResult> RunSampleTestsAsync()
+    {
+        await MpegTsAsync(); // one build.sh at a time: both write samples/packages and samples/out
+        return await ToolProcess.RunAsync("bash", [RepoPaths.File("samples", "build.sh"), "--test"], TimeSpan.FromMinutes(8));
+    }
+
     private static async Task<string> BuildAsync()
     {
         string script = RepoPaths.File("samples", "build.sh");
