@@ -9,5 +9,5 @@ internal enum TsDropReason
     FrameBeforeConfig = 2,
     BrokenAdts = 4,
     UnsupportedStream = 8,
-    Demux = 16,
+    Oversized = 16,
 }

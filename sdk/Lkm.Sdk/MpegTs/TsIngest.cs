@@ -1,3 +1,4 @@
+using System.Buffers;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Codecs;
 using Lkm.Sdk.Media;
@@ -9,7 +10,8 @@ namespace Lkm.Sdk.MpegTs;
 /// <summary>
 /// Turns an MPEG transport stream (H.264 / H.265 video, AAC ADTS audio) into tracks and packets for an
 /// <see cref="IPublisher"/>, the way <see cref="Flv.FlvIngest"/> does for FLV: video becomes AVCC access units
-/// (access unit delimiters left out) with the decoder configuration record built from the in-band parameter sets,
+/// (access unit delimiters left out; a frame split over several bounded PES is joined) with the decoder
+/// configuration record built from the in-band parameter sets,
 /// audio becomes raw AAC frames (one packet per ADTS frame), 90 kHz time stamps become milliseconds from the first
 /// one (33-bit wrap handled). Malformed input is dropped (logged once per kind), never thrown. Not thread safe.
 /// </summary>
@@ -19,6 +21,12 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     private readonly ILogger _logger;
     private readonly int _probeWindowMs;
     private readonly TsDemuxer _demuxer;
+    private readonly int _maxPesSize;
+    private readonly PooledBufferWriter _pendingVideo = new();
+    private bool _pendingActive;
+    private CodecId _pendingCodec;
+    private long _pendingDts;
+    private long _pendingPts;
     private MpegTimestampUnwrapper _clock;
     private long _firstMs = -1;
     private long _lastMs;
@@ -43,6 +51,7 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
         _logger = logger;
         _probeWindowMs = Math.Max(0, probeWindowMs);
         _demuxer = new TsDemuxer(this, maxPesSize);
+        _maxPesSize = maxPesSize;
     }
 
     /// <summary>The demuxer's counters (packets, resyncs, continuity errors, dropped PES).</summary>
@@ -74,10 +83,18 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     }
 
     /// <summary>Hands over the last video frame (its PES ends only when the next starts): call when the input ends.</summary>
-    public void Flush() => _demuxer.Flush();
+    public void Flush()
+    {
+        _demuxer.Flush();
+        FlushPendingVideo();
+    }
 
     /// <summary>Returns the demuxer's buffers to the pool.</summary>
-    public void Dispose() => _demuxer.Dispose();
+    public void Dispose()
+    {
+        _demuxer.Dispose();
+        _pendingVideo.Dispose();
+    }
 
     void ITsPesReceiver.OnProgramMap(ProgramMapTable map)
     {
@@ -119,11 +136,59 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
 
         if (pes.Stream.Pid == _videoPid)
         {
-            OnVideo(pes.Stream.StreamType == TsStreamType.H265 ? CodecId.H265 : CodecId.H264, dts, pts, pes.Payload);
+            OnVideoPes(pes.Stream.StreamType == TsStreamType.H265 ? CodecId.H265 : CodecId.H264, dts, pts, pes);
         }
         else if (pes.Stream.Pid == _audioPid)
         {
             OnAudio(dts, pes.Payload);
+        }
+    }
+
+    // A video PES of unbounded length (ffmpeg's) is one whole access unit. Bounded ones (PES_packet_length set, as
+    // hardware encoders write them) may split a large frame over several PES, the later ones without a PTS: those
+    // are joined until the next PES with a PTS starts the next frame.
+    private void OnVideoPes(CodecId codec, long dts, long pts, in TsPes pes)
+    {
+        if (pes.Header.Pts is null && _pendingActive)
+        {
+            if (_pendingVideo.WrittenCount + pes.Payload.Length > _maxPesSize)
+            {
+                _pendingVideo.Clear();
+                _pendingActive = false;
+                Drop(TsDropReason.Oversized, $"video frame over {_maxPesSize} bytes");
+                return;
+            }
+
+            _pendingVideo.Write(pes.Payload);
+            return;
+        }
+
+        FlushPendingVideo();
+        if (pes.Header.PacketLength == 0)
+        {
+            OnVideo(codec, dts, pts, pes.Payload);
+            return;
+        }
+
+        (_pendingActive, _pendingCodec, _pendingDts, _pendingPts) = (true, codec, dts, pts);
+        _pendingVideo.Write(pes.Payload);
+    }
+
+    private void FlushPendingVideo()
+    {
+        if (!_pendingActive)
+        {
+            return;
+        }
+
+        _pendingActive = false;
+        try
+        {
+            OnVideo(_pendingCodec, _pendingDts, _pendingPts, _pendingVideo.WrittenSpan);
+        }
+        finally
+        {
+            _pendingVideo.Clear();
         }
     }
 

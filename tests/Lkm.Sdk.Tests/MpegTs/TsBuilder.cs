@@ -54,4 +54,50 @@ internal static class TsBuilder
         section[^1] = (byte)crc;
         return section;
     }
+
+    /// <summary>A PES of <paramref name="streamId"/> with an optional PTS/DTS and a declared length (<paramref name="bounded"/>) or 0.</summary>
+    public static byte[] Pes(byte streamId, long? pts, long? dts, ReadOnlySpan<byte> payload, bool bounded)
+    {
+        int flags = pts is null ? 0 : dts is null ? 2 : 3;
+        int headerData = flags == 0 ? 0 : flags == 2 ? 5 : 10;
+        var pes = new byte[9 + headerData + payload.Length];
+        pes[2] = 1;
+        pes[3] = streamId;
+        int length = bounded ? pes.Length - 6 : 0;
+        pes[4] = (byte)(length >> 8);
+        pes[5] = (byte)length;
+        pes[6] = 0x80;
+        pes[7] = (byte)(flags << 6);
+        pes[8] = (byte)headerData;
+        if (pts is { } p)
+        {
+            WriteTimestamp(pes.AsSpan(9), flags == 3 ? 3 : 2, p);
+        }
+
+        if (dts is { } d)
+        {
+            WriteTimestamp(pes.AsSpan(14), 1, d);
+        }
+
+        payload.CopyTo(pes.AsSpan(9 + headerData));
+        return pes;
+    }
+
+    /// <summary>The TS packets of one PES on <paramref name="pid"/>, continuing <paramref name="continuity"/>.</summary>
+    public static IEnumerable<byte[]> Packetize(int pid, byte[] pes, Func<int> continuity)
+    {
+        for (int offset = 0; offset < pes.Length; offset += 184)
+        {
+            yield return Packet(pid, offset == 0, continuity(), pes.AsSpan(offset, Math.Min(184, pes.Length - offset)));
+        }
+    }
+
+    private static void WriteTimestamp(Span<byte> field, int prefix, long value)
+    {
+        field[0] = (byte)((prefix << 4) | (int)((value >> 29) & 0x0E) | 1);
+        field[1] = (byte)(value >> 22);
+        field[2] = (byte)(((value >> 14) & 0xFE) | 1);
+        field[3] = (byte)(value >> 7);
+        field[4] = (byte)(((value << 1) & 0xFE) | 1);
+    }
 }

@@ -170,6 +170,68 @@ public class TsIngestTests
         Assert.Empty(publisher.Packets);
     }
 
+    [Fact]
+    public void A_frame_split_over_several_bounded_pes_is_joined()
+    {
+        // The asset's video frames, re-muxed as a hardware encoder does: bounded PES of at most 500 bytes, PTS on the first only.
+        var frames = new FrameCollector();
+        using (var demuxer = new TsDemuxer(frames))
+        {
+            demuxer.Feed(TsSamples.H264Aac);
+            demuxer.Flush();
+        }
+
+        int cc = 0;
+        var ts = new List<byte>();
+        ts.AddRange(TsBuilder.Packet(0, unitStart: true, continuity: 0, [0, .. TsBuilder.Section(0x00, 1, [0, 1, 0xF0, 0x00])]));
+        ts.AddRange(TsBuilder.Packet(0x1000, unitStart: true, continuity: 0, [0, .. TsBuilder.Section(0x02, 1, [0xE1, 0x00, 0xF0, 0x00, 0x1B, 0xE1, 0x00, 0xF0, 0x00])]));
+        foreach (var (payload, pts, dts) in frames.Video)
+        {
+            for (int offset = 0; offset < payload.Length; offset += 500)
+            {
+                var chunk = payload.AsSpan(offset, Math.Min(500, payload.Length - offset));
+                var pes = offset == 0 ? TsBuilder.Pes(0xE0, pts, dts, chunk, bounded: true) : TsBuilder.Pes(0xE0, null, null, chunk, bounded: true);
+                foreach (var packet in TsBuilder.Packetize(0x100, pes, () => cc++ & 0x0F))
+                {
+                    ts.AddRange(packet);
+                }
+            }
+        }
+
+        var reference = new RecordingPublisher();
+        TsSamples.Ingest(TsSamples.H264Aac, reference, 1316);
+        var publisher = new RecordingPublisher();
+        var ingest = TsSamples.Ingest([.. ts], publisher, 1316);
+
+        Assert.True(frames.Video.Any(f => f.Payload.Length > 1000), "the test needs frames split in three or more");
+        Assert.Equal(0, ingest.DroppedFrames);
+        var expected = reference.PacketsOf(reference.Tracks.Single(t => t.MediaType == MediaType.Video).Index);
+        var actual = publisher.PacketsOf(0);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Data, actual[i].Data);
+            Assert.Equal((expected[i].Dts, expected[i].Pts, expected[i].IsKeyFrame), (actual[i].Dts, actual[i].Pts, actual[i].IsKeyFrame));
+        }
+    }
+
+    private sealed class FrameCollector : ITsPesReceiver
+    {
+        public List<(byte[] Payload, long? Pts, long? Dts)> Video { get; } = [];
+
+        public void OnProgramMap(ProgramMapTable map)
+        {
+        }
+
+        public void OnPes(in TsPes pes)
+        {
+            if (pes.Stream.StreamType == TsStreamType.H264)
+            {
+                Video.Add((pes.Payload.ToArray(), pes.Header.Pts, pes.Header.Dts));
+            }
+        }
+    }
+
     private static void AssertNoAud(byte[] avcc)
     {
         foreach (var unit in Avcc.EnumerateNalUnits(avcc))
