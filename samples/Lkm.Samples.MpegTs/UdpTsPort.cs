@@ -103,11 +103,23 @@ internal sealed partial class UdpTsPort : IAsyncDisposable
         }
 
         var session = new Session(publisher, sender, senderText, _logger);
+        bool stopped;
         lock (_lock)
         {
-            _session = session;
-            _refusalLogged = false;
-            session.Feed(datagram.Span);
+            // Stopped while the hub was asked: DisposeAsync has already taken the session slot, so this one ends here.
+            stopped = _stopped.IsCancellationRequested;
+            if (!stopped)
+            {
+                _session = session;
+                _refusalLogged = false;
+                session.Feed(datagram.Span);
+            }
+        }
+
+        if (stopped)
+        {
+            await session.EndAsync("the plugin stopped").ConfigureAwait(false);
+            return;
         }
 
         Log.Publishing(_logger, "UDP", senderText, _port.StreamId);

@@ -41,7 +41,7 @@ internal sealed class PesAssembler : IDisposable
         {
             if (_collecting)
             {
-                ok = Emit(receiver, endedByNextStart: true);
+                ok = Emit(receiver);
             }
 
             _collecting = true;
@@ -69,7 +69,7 @@ internal sealed class PesAssembler : IDisposable
             int declared = (_buffer![4] << 8) | _buffer[5];
             if (declared != 0 && _length >= 6 + declared)
             {
-                ok &= Emit(receiver, endedByNextStart: false);
+                ok &= Emit(receiver);
                 _collecting = false;
                 _length = 0;
             }
@@ -86,13 +86,13 @@ internal sealed class PesAssembler : IDisposable
             return true;
         }
 
-        bool ok = Emit(receiver, endedByNextStart: true);
+        bool ok = Emit(receiver);
         _collecting = false;
         _length = 0;
         return ok;
     }
 
-    private bool Emit(ITsPesReceiver receiver, bool endedByNextStart)
+    private bool Emit(ITsPesReceiver receiver)
     {
         var data = _buffer.AsSpan(0, _length);
         try
@@ -101,9 +101,7 @@ internal sealed class PesAssembler : IDisposable
             int end = header.TotalLength == 0 ? data.Length : header.TotalLength;
             if (end > data.Length)
             {
-                // A bounded PES cut short by the next one: bytes are missing.
-                _ = endedByNextStart;
-                return false;
+                return false; // a bounded PES cut short by the next one: bytes are missing
             }
 
             receiver.OnPes(new TsPes(Stream, header, data[header.HeaderLength..end], _randomAccess));
