@@ -108,6 +108,35 @@ public sealed class MpegTsPluginTests
     }
 
     [Fact]
+    public async Task A_refused_udp_publish_is_logged_once_and_asked_again_a_second_later()
+    {
+        var ts = await TestStreams.H264AacAsync();
+        int port = TestStreams.FreePort();
+        int asked = 0;
+        var hub = new TestHub { DenyPublish = _ => Interlocked.Increment(ref asked) == 1 ? DenyReason.Forbidden : null };
+        await using var context = Context(hub, new() { ["ports"] = port.ToString(), ["tcp"] = false });
+        await context.StartAsync(new MpegTsPlugin(), Ct);
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        var started = DateTime.UtcNow;
+        var sending = Task.Run(async () =>
+        {
+            while (hub.Live($"ts/{port}") is null && DateTime.UtcNow - started < Wait)
+            {
+                await SendDatagramsAsync(udp, ts, port);
+            }
+        }, Ct);
+        var publisher = await hub.NextPublisherAsync(Wait);
+        await sending;
+
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "asked again before a second passed");
+        Assert.Equal(2, asked);
+        Assert.Single(context.Logs.Entries, e => e.Message.Contains("refused (Forbidden", StringComparison.Ordinal));
+        await SendDatagramsAsync(udp, ts, port); // the publish may have come late in a round: once more from a keyframe
+        await publisher.TracksCompleted.WaitAsync(Wait, Ct);
+    }
+
+    [Fact]
     public async Task Stopping_ends_the_udp_stream()
     {
         var ts = await TestStreams.H264AacAsync();

@@ -25,6 +25,7 @@ internal sealed partial class UdpTsPort : IAsyncDisposable
     private Session? _session;
     private long _deniedUntil;
     private bool _refusalLogged;
+    private bool _denialLogged;
     private IUdpListener? _listener;
     private Task _watchdog = Task.CompletedTask;
 
@@ -97,8 +98,14 @@ internal sealed partial class UdpTsPort : IAsyncDisposable
         }
         catch (StreamDeniedException ex)
         {
+            // Asked again at most once a second; logged once until a publish is granted.
             Volatile.Write(ref _deniedUntil, Environment.TickCount64 + (long)RetryAfterDenial.TotalMilliseconds);
-            Log.Denied(_logger, "UDP", senderText, _port.StreamId, ex.Reason.ToString(), ex.Message);
+            if (!_denialLogged)
+            {
+                _denialLogged = true;
+                Log.Denied(_logger, "UDP", senderText, _port.StreamId, ex.Reason.ToString(), ex.Message);
+            }
+
             return;
         }
 
@@ -112,6 +119,7 @@ internal sealed partial class UdpTsPort : IAsyncDisposable
             {
                 _session = session;
                 _refusalLogged = false;
+                _denialLogged = false;
                 session.Feed(datagram.Span);
             }
         }
