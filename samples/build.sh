@@ -16,6 +16,8 @@ run_tests=false
 [ "${1:-}" = "--test" ] && run_tests=true
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# No MSBuild node or compiler server left running: the interop tests run this script and must leave nothing behind.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n 1)"
 [ -n "$version" ] || { echo "build.sh: no <Version> in $root/Directory.Build.props" >&2; exit 1; }
 echo "build.sh: packing Lkm.Sdk $version and Lkm.Sdk.Testing $version into samples/packages"
