@@ -117,9 +117,9 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
 
         foreach (string folder in System.IO.Directory.GetDirectories(dir).Order(StringComparer.Ordinal))
         {
-            if (Load(folder) is { State: PluginState.Loaded } plugin)
+            if (Load(folder) is { State: PluginState.Loaded } plugin && ConfigureLoaded(plugin, _config, errors) && plugin.State == PluginState.Failed)
             {
-                ConfigureLoaded(plugin, _config, errors);
+                Interlocked.Increment(ref _refused);
             }
         }
 
@@ -160,6 +160,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
             }
             catch (Exception ex)
             {
+                Interlocked.Increment(ref _refused);
                 Log.StartFailed(_logger, plugin.Name, ex);
             }
         }
@@ -189,7 +190,6 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
             var plugin = Load(folder);
             if (plugin is null || plugin.State == PluginState.Failed)
             {
-                Interlocked.Increment(ref _refused);
                 return plugin;
             }
 
@@ -455,6 +455,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
     private LoadedPlugin Failed(string folder, string assemblyPath, int generation, string reason, Exception? exception)
     {
         var plugin = new LoadedPlugin(Path.GetFileName(folder), generation, folder, assemblyPath, null, null, null) { State = PluginState.Failed, Reason = reason };
+        Interlocked.Increment(ref _refused);
         Log.Refused(_logger, plugin.Name, assemblyPath, reason, exception);
         Add(plugin);
         Prune(plugin.Name);
