@@ -45,7 +45,10 @@ public struct MpegTimestampUnwrapper
     }
 
     /// <summary>Milliseconds since the first time stamp (never negative) of the 33-bit 90 kHz <paramref name="timestamp"/>.</summary>
-    public long ToMilliseconds(long timestamp) => Math.Max(0, (Unwrap90kHz(timestamp) - _origin) / 90);
+    public long ToMilliseconds(long timestamp) => Math.Max(0, ToSignedMilliseconds(timestamp));
+
+    /// <summary>Milliseconds since the first time stamp of <paramref name="timestamp"/>, negative when it is earlier (a clock that went back).</summary>
+    public long ToSignedMilliseconds(long timestamp) => (Unwrap90kHz(timestamp) - _origin) / 90;
 
     /// <summary>Forgets the timeline: the next time stamp starts it again.</summary>
     public void Reset() => this = default;

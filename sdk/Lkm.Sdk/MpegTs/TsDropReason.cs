@@ -10,4 +10,7 @@ internal enum TsDropReason
     BrokenAdts = 4,
     UnsupportedStream = 8,
     Oversized = 16,
+
+    /// <summary>Not a drop: the time stamps jumped and were re-placed (logged once like the drops).</summary>
+    TimestampJump = 32,
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Codecs;
 using Lkm.Sdk.Media;
@@ -13,10 +14,15 @@ namespace Lkm.Sdk.MpegTs;
 /// (access unit delimiters left out; a frame split over several bounded PES is joined) with the decoder
 /// configuration record built from the in-band parameter sets,
 /// audio becomes raw AAC frames (one packet per ADTS frame), 90 kHz time stamps become milliseconds from the first
-/// one (33-bit wrap handled). Malformed input is dropped (logged once per kind), never thrown. Not thread safe.
+/// one (33-bit wrap handled; when they go back or leap forward — an encoder restarted — they go on from where they
+/// left off plus the time that passed). Malformed input is dropped (logged once per kind), never thrown. Not thread safe.
 /// </summary>
 public sealed partial class TsIngest : ITsPesReceiver, IDisposable
 {
+    // Audio and video PES may be a second or more apart in the stream (muxers' interleaving, B-frames).
+    private const long MaxBackwardMs = 3000;
+    private const long MaxForwardMs = 10_000;
+
     private readonly IPublisher _publisher;
     private readonly ILogger _logger;
     private readonly int _probeWindowMs;
@@ -30,6 +36,8 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     private MpegTimestampUnwrapper _clock;
     private long _firstMs = -1;
     private long _lastMs;
+    private long _rebaseMs;
+    private long _lastArrival;
     private int _videoPid = -1;
     private int _audioPid = -1;
     private bool _expectVideo;
@@ -62,6 +70,9 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
 
     /// <summary>Frames dropped (before their track's configuration, empty, broken framing).</summary>
     public long DroppedFrames { get; private set; }
+
+    /// <summary>Times the time stamps went back or leapt forward and were re-placed after the last ones.</summary>
+    public long Discontinuities { get; private set; }
 
     /// <summary>The video track (with the index the publisher gave it), or null.</summary>
     public MediaTrack? VideoTrack => _video;
@@ -126,8 +137,23 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     void ITsPesReceiver.OnPes(in TsPes pes)
     {
         long? dts90 = pes.Header.Dts ?? pes.Header.Pts;
-        long dts = dts90 is { } d ? _clock.ToMilliseconds(d) : _lastMs;
-        long pts = pes.Header.Pts is { } p ? Math.Max(dts, _clock.ToMilliseconds(p)) : dts;
+        long arrived = Stopwatch.GetTimestamp();
+        long dts = dts90 is { } d ? _clock.ToSignedMilliseconds(d) + _rebaseMs : _lastMs;
+        if (dts90 is { } restart && _firstMs >= 0 && IsDiscontinuity(dts, arrived, out long sinceLastMs))
+        {
+            // An encoder restarted or its clock jumped: the time stamps go on from here as they come, placed where
+            // the last ones left off plus the time that passed, so players neither stall nor skip.
+            _clock.Reset();
+            _rebaseMs = _lastMs + Math.Max(1, sinceLastMs);
+            dts = _clock.ToMilliseconds(restart) + _rebaseMs;
+            Discontinuities++;
+            Drop(TsDropReason.TimestampJump, $"time stamps jumped; continuing {Math.Max(1, sinceLastMs)} ms after the last");
+        }
+
+        // A little before the first (audio ahead of the first video): starts at 0.
+        dts = Math.Max(0, dts);
+        _lastArrival = arrived;
+        long pts = pes.Header.Pts is { } p ? Math.Max(dts, _clock.ToMilliseconds(p) + _rebaseMs) : dts;
         _lastMs = Math.Max(_lastMs, dts);
         if (_firstMs < 0)
         {
@@ -382,9 +408,16 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
         }
     }
 
+    // Back by more than interleaving explains, or ahead by far more than the time that passed.
+    private bool IsDiscontinuity(long dts, long arrived, out long sinceLastMs)
+    {
+        sinceLastMs = (long)Stopwatch.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds;
+        return dts < _lastMs - MaxBackwardMs || dts > _lastMs + MaxForwardMs + sinceLastMs;
+    }
+
     private void Drop(TsDropReason reason, string detail)
     {
-        if (reason != TsDropReason.UnsupportedStream)
+        if (reason is not (TsDropReason.UnsupportedStream or TsDropReason.TimestampJump))
         {
             DroppedFrames++;
         }

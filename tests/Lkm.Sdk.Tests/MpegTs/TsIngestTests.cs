@@ -215,6 +215,48 @@ public class TsIngestTests
         }
     }
 
+    [Theory]
+    [InlineData(-8_000)] // an encoder restarted: its clock starts over
+    [InlineData(3_600_000)] // its clock leapt an hour ahead
+    public void Time_stamps_that_jump_go_on_from_where_they_left_off(long jumpMs)
+    {
+        var frames = new FrameCollector();
+        using (var demuxer = new TsDemuxer(frames))
+        {
+            demuxer.Feed(TsSamples.H264Aac);
+            demuxer.Flush();
+        }
+
+        // The asset's video twice in a row, the second time with every time stamp moved by jumpMs.
+        int cc = 0;
+        var ts = new List<byte>();
+        ts.AddRange(TsBuilder.Packet(0, unitStart: true, continuity: 0, [0, .. TsBuilder.Section(0x00, 1, [0, 1, 0xF0, 0x00])]));
+        ts.AddRange(TsBuilder.Packet(0x1000, unitStart: true, continuity: 0, [0, .. TsBuilder.Section(0x02, 1, [0xE1, 0x00, 0xF0, 0x00, 0x1B, 0xE1, 0x00, 0xF0, 0x00])]));
+        long duration90 = frames.Video.Max(f => f.Pts!.Value) - frames.Video.Min(f => f.Pts!.Value) + 3600;
+        foreach (long shift in new[] { 0L, duration90 + (jumpMs * 90) })
+        {
+            foreach (var (payload, pts, dts) in frames.Video)
+            {
+                var pes = TsBuilder.Pes(0xE0, pts + shift, dts + shift, payload, bounded: false);
+                foreach (var packet in TsBuilder.Packetize(0x100, pes, () => cc++ & 0x0F))
+                {
+                    ts.AddRange(packet);
+                }
+            }
+        }
+
+        var publisher = new RecordingPublisher();
+        var ingest = TsSamples.Ingest([.. ts], publisher, 1316);
+
+        var times = publisher.PacketsOf(0).Select(p => p.Dts).ToList();
+        Assert.Equal(2 * frames.Video.Count, times.Count);
+        Assert.Equal(1, ingest.Discontinuities);
+        Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"{pair.Second} after {pair.First}"));
+        long firstHalfEnd = times[frames.Video.Count - 1];
+        long secondHalfStart = times[frames.Video.Count];
+        Assert.InRange(secondHalfStart - firstHalfEnd, 1, 1000); // fed at once: placed right after the last
+    }
+
     private sealed class FrameCollector : ITsPesReceiver
     {
         public List<(byte[] Payload, long? Pts, long? Dts)> Video { get; } = [];
