@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Lkm.Sdk.Rtp;
+
+/// <summary>
+/// Cuts RFC 4571 packets out of the bytes of a stream connection, for a <c>PipeReader</c> loop:
+/// <code>
+/// var buffer = result.Buffer;
+/// while (framer.TryRead(ref buffer, out var packet) == Rfc4571ReadStatus.Packet) { Handle(packet); }
+/// pipe.AdvanceTo(buffer.Start, buffer.End);
+/// </code>
+/// Packets are slices of the input (no copy), valid until the pipe is advanced. One reader per connection; not thread safe.
+/// <para>
+/// Strict (the default): a zero length is refused. With <c>resync</c> (GB28181 devices that lose framing now
+/// and then), a frame is taken only when it looks like RTP (length at least 12, version 2 after the prefix);
+/// otherwise bytes are skipped one at a time until one does, and while skipping, a candidate must also carry
+/// the SSRC of the last good packet (when there was one) so random bytes rarely pass. Skipping more than
+/// <see cref="MaxResyncBytes"/> in a row gives <see cref="Rfc4571ReadStatus.Invalid"/>.
+/// </para>
+/// </summary>
+public sealed class Rfc4571FrameReader
+{
+    /// <summary>Default bound of one resync scan: more than one largest packet, so one lost prefix is always recovered.</summary>
+    public const int DefaultMaxResyncBytes = 2 * Rfc4571Framing.MaxPacketLength;
+
+    // Prefix + the fixed header up to the SSRC: what a candidate needs to be judged.
+    private const int CandidateLength = Rfc4571Framing.PrefixLength + RtpHeader.FixedLength;
+
+    private readonly bool _resync;
+    private long _skippedInRun;
+    private uint _lastSsrc;
+    private bool _haveSsrc;
+
+    /// <summary>A reader; <paramref name="resync"/> turns on the RTP plausibility check and the resync scan, bounded by <paramref name="maxResyncBytes"/>.</summary>
+    public Rfc4571FrameReader(bool resync = false, int maxResyncBytes = DefaultMaxResyncBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxResyncBytes);
+        _resync = resync;
+        MaxResyncBytes = maxResyncBytes;
+    }
+
+    /// <summary>Most bytes skipped in a row before the stream is declared <see cref="Rfc4571ReadStatus.Invalid"/>.</summary>
+    public int MaxResyncBytes { get; }
+
+    /// <summary>Bytes skipped as garbage since the reader was created.</summary>
+    public long SkippedBytes { get; private set; }
+
+    /// <summary>How many times framing was lost and found again.</summary>
+    public int Resyncs { get; private set; }
+
+    /// <summary>
+    /// Reads the next packet from the start of <paramref name="buffer"/> and moves <paramref name="buffer"/> past it
+    /// (and past any garbage skipped); see <see cref="Rfc4571ReadStatus"/>. Never throws on bad input.
+    /// </summary>
+    public Rfc4571ReadStatus TryRead(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> packet)
+    {
+        packet = default;
+        Span<byte> head = stackalloc byte[CandidateLength];
+        while (true)
+        {
+            int available = (int)Math.Min(buffer.Length, CandidateLength);
+            if (available < Rfc4571Framing.PrefixLength)
+            {
+                return Rfc4571ReadStatus.NeedMoreData; // bytes skipped so far are already sliced off: the pipe need not hold them
+            }
+
+            var view = head[..available];
+            buffer.Slice(0, available).CopyTo(view);
+            int length = BinaryPrimitives.ReadUInt16BigEndian(view);
+            if (!_resync)
+            {
+                if (length == 0)
+                {
+                    return Rfc4571ReadStatus.Invalid;
+                }
+            }
+            else
+            {
+                var judgement = Judge(view, length);
+                if (judgement == Judgement.Unknown)
+                {
+                    return Rfc4571ReadStatus.NeedMoreData; // bytes skipped so far are already sliced off: the pipe need not hold them
+                }
+
+                if (judgement == Judgement.Garbage)
+                {
+                    if (!Skip(ref buffer))
+                    {
+                        return Rfc4571ReadStatus.Invalid;
+                    }
+
+                    continue;
+                }
+            }
+
+            if (buffer.Length < Rfc4571Framing.PrefixLength + length)
+            {
+                return Rfc4571ReadStatus.NeedMoreData;
+            }
+
+            packet = buffer.Slice(Rfc4571Framing.PrefixLength, length);
+            buffer = buffer.Slice(packet.End);
+            if (_skippedInRun > 0)
+            {
+                Resyncs++;
+                _skippedInRun = 0;
+            }
+
+            if (_resync)
+            {
+                _lastSsrc = BinaryPrimitives.ReadUInt32BigEndian(head[(Rfc4571Framing.PrefixLength + 8)..]);
+                _haveSsrc = true;
+            }
+
+            return Rfc4571ReadStatus.Packet;
+        }
+    }
+
+    private enum Judgement
+    {
+        Plausible,
+        Garbage,
+        Unknown,
+    }
+
+    private Judgement Judge(ReadOnlySpan<byte> view, int length)
+    {
+        if (length < RtpHeader.FixedLength)
+        {
+            return Judgement.Garbage;
+        }
+
+        if (view.Length <= Rfc4571Framing.PrefixLength)
+        {
+            return Judgement.Unknown;
+        }
+
+        if (view[Rfc4571Framing.PrefixLength] >> 6 != RtpHeader.Version)
+        {
+            return Judgement.Garbage;
+        }
+
+        if (_skippedInRun == 0 || !_haveSsrc)
+        {
+            return Judgement.Plausible; // in step: trust the prefix (the SSRC may change legitimately)
+        }
+
+        if (view.Length < CandidateLength)
+        {
+            return Judgement.Unknown;
+        }
+
+        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(view[(Rfc4571Framing.PrefixLength + 8)..]);
+        return ssrc == _lastSsrc ? Judgement.Plausible : Judgement.Garbage;
+    }
+
+    private bool Skip(ref ReadOnlySequence<byte> buffer)
+    {
+        buffer = buffer.Slice(1);
+        _skippedInRun++;
+        SkippedBytes++;
+        return _skippedInRun <= MaxResyncBytes;
+    }
+}
