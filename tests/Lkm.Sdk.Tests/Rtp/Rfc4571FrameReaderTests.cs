@@ -56,14 +56,64 @@ public class Rfc4571FrameReaderTests
     {
         var first = RtpPackets.Build(1, [1, 2, 3]);
         var second = RtpPackets.Build(2, [4, 5, 6, 7]);
+        var third = RtpPackets.Build(3, [8]);
+        var fourth = RtpPackets.Build(4, [9]);
         byte[] garbage = [0x00, 0x00, 0x81, 0x13, 0x00, 0x0C, 0x80, 0x60, 0xFF]; // a zero length, then a fake prefix of another SSRC
-        byte[] stream = [.. Framed([first]), .. garbage, .. Framed([second])];
+        byte[] stream = [.. Framed([first, second]), .. garbage, .. Framed([third, fourth])];
         var framer = new Rfc4571FrameReader(resync: true);
         var read = ReadAll(framer, new ReadOnlySequence<byte>(stream), out var status, out _);
         Assert.Equal(Rfc4571ReadStatus.NeedMoreData, status);
-        Assert.Equal([first, second], read);
+        Assert.Equal([first, second, third, fourth], read);
         Assert.Equal(garbage.Length, framer.SkippedBytes);
         Assert.Equal(1, framer.Resyncs);
+    }
+
+    [Fact]
+    public void Resync_takes_a_new_ssrc_once_the_next_frame_confirms_it()
+    {
+        byte[][] packets = [RtpPackets.Build(1, [1], ssrc: 1), RtpPackets.Build(2, [2], ssrc: 1), RtpPackets.Build(1, [3], ssrc: 2), RtpPackets.Build(2, [4], ssrc: 2)];
+        var stream = Framed(packets);
+        var framer = new Rfc4571FrameReader(resync: true);
+
+        // The first packet waits for the second to confirm it; the third (new SSRC) for the fourth.
+        var partial = new ReadOnlySequence<byte>(stream, 0, 15 + 2);
+        Assert.Equal(Rfc4571ReadStatus.NeedMoreData, framer.TryRead(ref partial, out _));
+        Assert.Equal(packets, ReadAll(framer, new ReadOnlySequence<byte>(stream), out _, out _));
+        Assert.Equal(0, framer.SkippedBytes);
+    }
+
+    [Fact]
+    public void Resync_recovers_every_packet_around_random_garbage()
+    {
+        var random = new Random(4571);
+        for (int round = 0; round < 200; round++)
+        {
+            var packets = Enumerable.Range(0, 30).Select(i => RtpPackets.Build((ushort)i, new byte[random.Next(0, 300)])).ToArray();
+            var stream = new List<byte>();
+            long garbageBytes = 0;
+            foreach (var (packet, index) in packets.Select((p, i) => (p, i)))
+            {
+                // Not between the first two: a first packet directly followed by garbage cannot be told from garbage.
+                if (index != 1 && random.Next(4) == 0)
+                {
+                    var garbage = new byte[random.Next(1, 60)];
+                    random.NextBytes(garbage);
+                    stream.AddRange(garbage);
+                    garbageBytes += garbage.Length;
+                }
+
+                stream.AddRange(Framed([packet]));
+            }
+
+            // A garbage frame of another SSRC waits (at most its length) for the frame that would confirm it: a live stream
+            // always brings those bytes; here a tail of 64 KiB of packets does.
+            stream.AddRange(Framed([.. Enumerable.Range(30, 60).Select(i => RtpPackets.Build((ushort)i, new byte[1100]))]));
+            var framer = new Rfc4571FrameReader(resync: true);
+            var read = ReadAll(framer, SegmentedSequence.OfRandomSizes([.. stream], random, 100), out var status, out _);
+            Assert.Equal(Rfc4571ReadStatus.NeedMoreData, status);
+            Assert.Equal(packets, read.Take(packets.Length));
+            Assert.Equal(garbageBytes, framer.SkippedBytes);
+        }
     }
 
     [Fact]
