@@ -134,6 +134,32 @@ public class Rfc4571FrameReaderTests
         Assert.True(buffer.Length < 2, "judged garbage must not stay in the pipe");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reading_allocates_nothing(bool resync)
+    {
+        var stream = Framed([.. Enumerable.Range(0, 50).Select(i => RtpPackets.Build((ushort)i, new byte[200]))]);
+        var input = SegmentedSequence.OfFixedSize(stream, 1000);
+        var framer = new Rfc4571FrameReader(resync);
+        Count(framer, input);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int count = Count(framer, input);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(50, count);
+
+        static int Count(Rfc4571FrameReader framer, ReadOnlySequence<byte> buffer)
+        {
+            int count = 0;
+            while (framer.TryRead(ref buffer, out _) == Rfc4571ReadStatus.Packet)
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
     internal static byte[] Framed(byte[][] packets)
     {
         var output = new List<byte>();
