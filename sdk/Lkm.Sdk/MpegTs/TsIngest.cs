@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
 using Lkm.Sdk.Buffers;
-using Lkm.Sdk.Codecs;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
 using Microsoft.Extensions.Logging;
@@ -10,22 +8,17 @@ namespace Lkm.Sdk.MpegTs;
 
 /// <summary>
 /// Turns an MPEG transport stream (H.264 / H.265 video, AAC ADTS audio) into tracks and packets for an
-/// <see cref="IPublisher"/>, the way <see cref="Flv.FlvIngest"/> does for FLV: video becomes AVCC access units
-/// (access unit delimiters left out; a frame split over several bounded PES is joined) with the decoder
-/// configuration record built from the in-band parameter sets,
-/// audio becomes raw AAC frames (one packet per ADTS frame), 90 kHz time stamps become milliseconds from the first
-/// one (33-bit wrap handled; when they go back or leap forward — an encoder restarted — they go on from where they
-/// left off plus the time that passed). Malformed input is dropped (logged once per kind), never thrown. Not thread safe.
+/// <see cref="IPublisher"/>: the demuxer's PES go through the shared <see cref="ElementaryStreamIngest"/> (tracks
+/// from in-band parameter sets, AVCC access units, one packet per ADTS frame, 90 kHz time stamps with wrap and
+/// jumps handled); what is TS's own is here: the PMT says which streams to carry and wait for, and a video frame
+/// split over several bounded PES (hardware encoders' form) is joined. Malformed input is dropped (logged once per
+/// kind), never thrown. Not thread safe.
 /// </summary>
 public sealed partial class TsIngest : ITsPesReceiver, IDisposable
 {
-    // Audio and video PES may be a second or more apart in the stream (muxers' interleaving, B-frames).
-    private const long MaxBackwardMs = 3000;
-    private const long MaxForwardMs = 10_000;
-
     private readonly IPublisher _publisher;
     private readonly ILogger _logger;
-    private readonly int _probeWindowMs;
+    private readonly ElementaryStreamIngest _es;
     private readonly TsDemuxer _demuxer;
     private readonly int _maxPesSize;
     private readonly PooledBufferWriter _pendingVideo = new();
@@ -33,20 +26,9 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     private CodecId _pendingCodec;
     private long _pendingDts;
     private long _pendingPts;
-    private MpegTimestampUnwrapper _clock;
-    private long _firstMs = -1;
-    private long _lastMs;
-    private long _rebaseMs;
-    private long _lastArrival;
     private int _videoPid = -1;
     private int _audioPid = -1;
-    private bool _expectVideo;
-    private bool _expectAudio;
-    private bool _mapKnown;
-    private MediaTrack? _video;
-    private MediaTrack? _audio;
     private long _demuxErrorsLogged;
-    private TsDropReason _loggedDrops;
 
     /// <summary>
     /// An ingest feeding <paramref name="publisher"/>. <see cref="IPublisher.TracksComplete"/> is called once every
@@ -57,7 +39,7 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     {
         _publisher = publisher;
         _logger = logger;
-        _probeWindowMs = Math.Max(0, probeWindowMs);
+        _es = new ElementaryStreamIngest(publisher, logger, "MPEG-TS", probeWindowMs);
         _demuxer = new TsDemuxer(this, maxPesSize);
         _maxPesSize = maxPesSize;
     }
@@ -66,19 +48,19 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
     public TsDemuxer Demuxer => _demuxer;
 
     /// <summary>True once <see cref="IPublisher.TracksComplete"/> was called.</summary>
-    public bool TracksCompleted { get; private set; }
+    public bool TracksCompleted => _es.TracksCompleted;
 
     /// <summary>Frames dropped (before their track's configuration, empty, broken framing).</summary>
-    public long DroppedFrames { get; private set; }
+    public long DroppedFrames => _es.DroppedFrames;
 
     /// <summary>Times the time stamps went back or leapt forward and were re-placed after the last ones.</summary>
-    public long Discontinuities { get; private set; }
+    public long Discontinuities => _es.Discontinuities;
 
     /// <summary>The video track (with the index the publisher gave it), or null.</summary>
-    public MediaTrack? VideoTrack => _video;
+    public MediaTrack? VideoTrack => _es.VideoTrack;
 
     /// <summary>The audio track (with the index the publisher gave it), or null.</summary>
-    public MediaTrack? AudioTrack => _audio;
+    public MediaTrack? AudioTrack => _es.AudioTrack;
 
     /// <summary>Reads transport stream bytes in chunks of any size; counts them as received on the publisher.</summary>
     public void Feed(ReadOnlySpan<byte> data)
@@ -109,7 +91,6 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
 
     void ITsPesReceiver.OnProgramMap(ProgramMapTable map)
     {
-        _mapKnown = true;
         _videoPid = -1;
         _audioPid = -1;
         foreach (var es in map.Streams)
@@ -125,48 +106,24 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
                 case TsStreamType.H264 or TsStreamType.H265 or TsStreamType.AacAdts:
                     break; // a second stream of a kind: the first one is published
                 default:
-                    Drop(TsDropReason.UnsupportedStream, $"stream type 0x{es.StreamType:X2} on PID {es.Pid} is not carried");
+                    _es.Drop(IngestDropReason.UnsupportedStream, $"stream type 0x{es.StreamType:X2} on PID {es.Pid} is not carried");
                     break;
             }
         }
 
-        _expectVideo = _videoPid >= 0;
-        _expectAudio = _audioPid >= 0;
+        _es.ExpectTracks(_videoPid >= 0, _audioPid >= 0);
     }
 
     void ITsPesReceiver.OnPes(in TsPes pes)
     {
-        long? dts90 = pes.Header.Dts ?? pes.Header.Pts;
-        long arrived = Stopwatch.GetTimestamp();
-        long dts = dts90 is { } d ? _clock.ToSignedMilliseconds(d) + _rebaseMs : _lastMs;
-        if (dts90 is { } restart && _firstMs >= 0 && IsDiscontinuity(dts, arrived, out long sinceLastMs))
-        {
-            // An encoder restarted or its clock jumped: the time stamps go on from here as they come, placed where
-            // the last ones left off plus the time that passed, so players neither stall nor skip.
-            _clock.Reset();
-            _rebaseMs = _lastMs + Math.Max(1, sinceLastMs);
-            dts = _clock.ToMilliseconds(restart) + _rebaseMs;
-            Discontinuities++;
-            Drop(TsDropReason.TimestampJump, $"time stamps jumped; continuing {Math.Max(1, sinceLastMs)} ms after the last");
-        }
-
-        // A little before the first (audio ahead of the first video): starts at 0.
-        dts = Math.Max(0, dts);
-        _lastArrival = arrived;
-        long pts = pes.Header.Pts is { } p ? Math.Max(dts, _clock.ToMilliseconds(p) + _rebaseMs) : dts;
-        _lastMs = Math.Max(_lastMs, dts);
-        if (_firstMs < 0)
-        {
-            _firstMs = dts;
-        }
-
+        var (dts, pts) = _es.Timestamps(pes.Header.Dts, pes.Header.Pts);
         if (pes.Stream.Pid == _videoPid)
         {
             OnVideoPes(pes.Stream.StreamType == TsStreamType.H265 ? CodecId.H265 : CodecId.H264, dts, pts, pes);
         }
         else if (pes.Stream.Pid == _audioPid)
         {
-            OnAudio(dts, pes.Payload);
+            _es.WriteAudio(CodecId.Aac, dts, pes.Payload);
         }
     }
 
@@ -181,7 +138,7 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
             {
                 _pendingVideo.Clear();
                 _pendingActive = false;
-                Drop(TsDropReason.Oversized, $"video frame over {_maxPesSize} bytes");
+                _es.Drop(IngestDropReason.Oversized, $"video frame over {_maxPesSize} bytes");
                 return;
             }
 
@@ -192,7 +149,7 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
         FlushPendingVideo();
         if (pes.Header.PacketLength == 0)
         {
-            OnVideo(codec, dts, pts, pes.Payload);
+            _es.WriteVideo(codec, dts, pts, pes.Payload);
             return;
         }
 
@@ -210,7 +167,7 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
         _pendingActive = false;
         try
         {
-            OnVideo(_pendingCodec, _pendingDts, _pendingPts, _pendingVideo.WrittenSpan);
+            _es.WriteVideo(_pendingCodec, _pendingDts, _pendingPts, _pendingVideo.WrittenSpan);
         }
         finally
         {
@@ -218,231 +175,8 @@ public sealed partial class TsIngest : ITsPesReceiver, IDisposable
         }
     }
 
-    private void OnVideo(CodecId codec, long dts, long pts, ReadOnlySpan<byte> annexB)
-    {
-        int length = 0;
-        bool keyFrame = false, parameterSets = false;
-        foreach (var unit in AnnexB.EnumerateNalUnits(annexB))
-        {
-            if (codec == CodecId.H264)
-            {
-                int type = H264.NalType(unit[0]);
-                if (type == H264.NalAud)
-                {
-                    continue;
-                }
-
-                keyFrame |= type == H264.NalIdr;
-                parameterSets |= type == H264.NalSps;
-            }
-            else
-            {
-                int type = H265.NalType(unit[0]);
-                if (type == H265.NalAud)
-                {
-                    continue;
-                }
-
-                keyFrame |= H265.IsIrap(type);
-                parameterSets |= type == H265.NalSps;
-            }
-
-            length += 4 + unit.Length;
-        }
-
-        if (length == 0)
-        {
-            Drop(TsDropReason.Empty, "video PES without NAL units");
-            return;
-        }
-
-        if (parameterSets && VideoTrackOf(codec, annexB) is { } track)
-        {
-            SetTrack(ref _video, track, dts);
-        }
-
-        if (_video is null || _video.Codec != codec)
-        {
-            Drop(TsDropReason.FrameBeforeConfig, $"{codec.Name()} frame before its parameter sets");
-            return;
-        }
-
-        var buffer = PooledBuffer.Rent(length);
-        try
-        {
-            int written = 0;
-            var span = buffer.Span;
-            foreach (var unit in AnnexB.EnumerateNalUnits(annexB))
-            {
-                int type = codec == CodecId.H264 ? H264.NalType(unit[0]) : H265.NalType(unit[0]);
-                if (type != (codec == CodecId.H264 ? H264.NalAud : H265.NalAud))
-                {
-                    written += Avcc.WriteNalUnit(unit, span[written..]);
-                }
-            }
-
-            Write(new MediaPacket(_video.Index, dts, pts, keyFrame, buffer));
-        }
-        finally
-        {
-            buffer.Release();
-        }
-    }
-
-    private static MediaTrack? VideoTrackOf(CodecId codec, ReadOnlySpan<byte> annexB)
-    {
-        if (codec == CodecId.H264)
-        {
-            if (AvcDecoderConfigurationRecord.FromAccessUnit(annexB, annexB: true) is not { } avc)
-            {
-                return null;
-            }
-
-            H264Sps.TryParse(avc.SequenceParameterSets[0], out var sps);
-            return new MediaTrack { Codec = codec, CodecConfig = avc.ToArray(), Width = sps?.Width ?? 0, Height = sps?.Height ?? 0 };
-        }
-
-        if (HevcDecoderConfigurationRecord.FromAccessUnit(annexB, annexB: true) is not { } hevc)
-        {
-            return null;
-        }
-
-        H265Sps.TryParse(hevc.SequenceParameterSets[0], out var hsps);
-        return new MediaTrack { Codec = codec, CodecConfig = hevc.ToArray(), Width = hsps?.Width ?? 0, Height = hsps?.Height ?? 0 };
-    }
-
-    private void OnAudio(long dts, ReadOnlySpan<byte> adts)
-    {
-        var frames = AdtsHeader.EnumerateFrames(adts);
-        int index = 0;
-        while (frames.MoveNext())
-        {
-            var frame = frames.Current;
-            var header = frame.Header;
-            if (frame.Payload.IsEmpty || header.ObjectType is < 1 or > 4 || header.SampleRate == 0)
-            {
-                Drop(TsDropReason.BrokenAdts, "ADTS frame without payload or with an unsupported object type");
-                continue;
-            }
-
-            var track = new MediaTrack
-            {
-                Codec = CodecId.Aac,
-                CodecConfig = header.ToAudioSpecificConfigBytes(),
-                SampleRate = header.SampleRate,
-                Channels = Math.Max(1, header.Channels),
-            };
-            if (_audio is null || !SameTrack(_audio, track))
-            {
-                SetTrack(ref _audio, track, dts);
-            }
-
-            long timestamp = dts + (index * Aac.SamplesPerFrame * 1000L / header.SampleRate);
-            index++;
-            var buffer = PooledBuffer.CopyOf(frame.Payload);
-            try
-            {
-                Write(new MediaPacket(_audio!.Index, timestamp, timestamp, isKeyFrame: true, buffer));
-            }
-            finally
-            {
-                buffer.Release();
-            }
-        }
-
-        if (frames.Consumed < adts.Length)
-        {
-            Drop(TsDropReason.BrokenAdts, $"{adts.Length - frames.Consumed} bytes of audio PES without a whole ADTS frame");
-        }
-    }
-
-    private void SetTrack(ref MediaTrack? current, MediaTrack track, long dts)
-    {
-        if (current is null)
-        {
-            int index = _publisher.AddTrack(track);
-            current = track with { Index = index };
-            Log.TrackAdded(_logger, _publisher.StreamId, current.ToString());
-            CheckTracksComplete(dts);
-        }
-        else if (!SameTrack(current, track))
-        {
-            current = track with { Index = current.Index };
-            _publisher.UpdateTrack(current);
-            Log.TrackUpdated(_logger, _publisher.StreamId, current.ToString());
-        }
-    }
-
-    private static bool SameTrack(MediaTrack current, MediaTrack candidate) =>
-        current.Codec == candidate.Codec
-        && current.Width == candidate.Width
-        && current.Height == candidate.Height
-        && current.SampleRate == candidate.SampleRate
-        && current.Channels == candidate.Channels
-        && current.CodecConfig.Span.SequenceEqual(candidate.CodecConfig.Span);
-
-    private void Write(in MediaPacket packet)
-    {
-        CheckTracksComplete(packet.Dts);
-        _publisher.Write(packet);
-    }
-
-    private void CheckTracksComplete(long dts)
-    {
-        if (TracksCompleted || (_video is null && _audio is null))
-        {
-            return;
-        }
-
-        bool complete = _mapKnown && (!_expectVideo || _video is not null) && (!_expectAudio || _audio is not null);
-        if (!complete && dts - _firstMs >= _probeWindowMs)
-        {
-            complete = true;
-        }
-
-        if (complete)
-        {
-            TracksCompleted = true;
-            Log.TracksComplete(_logger, _publisher.StreamId, _video?.ToString() ?? "none", _audio?.ToString() ?? "none");
-            _publisher.TracksComplete();
-        }
-    }
-
-    // Back by more than interleaving explains, or ahead by far more than the time that passed.
-    private bool IsDiscontinuity(long dts, long arrived, out long sinceLastMs)
-    {
-        sinceLastMs = (long)Stopwatch.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds;
-        return dts < _lastMs - MaxBackwardMs || dts > _lastMs + MaxForwardMs + sinceLastMs;
-    }
-
-    private void Drop(TsDropReason reason, string detail)
-    {
-        if (reason is not (TsDropReason.UnsupportedStream or TsDropReason.TimestampJump))
-        {
-            DroppedFrames++;
-        }
-
-        if ((_loggedDrops & reason) == 0)
-        {
-            _loggedDrops |= reason;
-            Log.Dropped(_logger, _publisher.StreamId, reason.ToString(), detail);
-        }
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track added: {Track}")]
-        public static partial void TrackAdded(ILogger logger, string streamId, string track);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track changed: {Track}")]
-        public static partial void TrackUpdated(ILogger logger, string streamId, string track);
-
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {StreamId}: tracks complete (video: {Video}, audio: {Audio})")]
-        public static partial void TracksComplete(ILogger logger, string streamId, string video, string audio);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId}: MPEG-TS dropping ({Reason}: {Detail}); further drops of this kind are only counted")]
-        public static partial void Dropped(ILogger logger, string streamId, string reason, string detail);
-
         [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId}: MPEG-TS input damaged ({Detail}; resyncs {Resyncs}, continuity errors {ContinuityErrors}); further damage is only counted")]
         public static partial void DemuxError(ILogger logger, string streamId, string detail, long resyncs, long continuityErrors);
     }

@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using Lkm.Sdk.Buffers;
+using Lkm.Sdk.Codecs;
+using Lkm.Sdk.MpegTs;
+using Lkm.Sdk.Streaming;
+using Microsoft.Extensions.Logging;
+
+namespace Lkm.Sdk.Media;
+
+/// <summary>
+/// Turns elementary-stream frames with 90 kHz time stamps — what MPEG-TS, MPEG-PS (GB28181) and RTP carry — into
+/// tracks and packets for an <see cref="IPublisher"/>, as <see cref="Flv.FlvIngest"/> does for FLV. Video is Annex-B
+/// H.264 / H.265: access units become AVCC (delimiters left out), the decoder configuration record comes from the
+/// in-band parameter sets, and a change of them updates the track. Audio is AAC with ADTS framing (a packet per
+/// frame) or G.711 A/µ-law. Time stamps become milliseconds from the first one: 33-bit wrap handled, and when they
+/// go back or leap forward (an encoder restarted) they go on from where they left off plus the time that passed;
+/// a frame without one takes the last. Tracks may come in any order and late (audio seconds after video): the
+/// publisher is told they are complete once every expected one is there (<see cref="ExpectTracks"/>) or after the
+/// probe window. Malformed input is dropped (logged once per kind), never thrown. Not thread safe.
+/// </summary>
+public sealed partial class ElementaryStreamIngest
+{
+    // Audio and video may be a second or more apart in a multiplex (interleaving, B-frames).
+    private const long MaxBackwardMs = 3000;
+    private const long MaxForwardMs = 10_000;
+
+    private readonly IPublisher _publisher;
+    private readonly ILogger _logger;
+    private readonly string _format;
+    private readonly int _probeWindowMs;
+    private MpegTimestampUnwrapper _clock;
+    private long _firstMs = -1;
+    private long _lastMs;
+    private long _rebaseMs;
+    private long _lastArrival;
+    private bool _expectVideo;
+    private bool _expectAudio;
+    private bool _expectationsKnown;
+    private MediaTrack? _video;
+    private MediaTrack? _audio;
+    private IngestDropReason _loggedDrops;
+
+    /// <summary>
+    /// An ingest feeding <paramref name="publisher"/>; <paramref name="format"/> names the container in log lines
+    /// (<c>MPEG-TS</c>, <c>MPEG-PS</c>); tracks are complete after <paramref name="probeWindowMs"/> ms of media at the latest.
+    /// </summary>
+    public ElementaryStreamIngest(IPublisher publisher, ILogger logger, string format, int probeWindowMs = 3000)
+    {
+        _publisher = publisher;
+        _logger = logger;
+        _format = format;
+        _probeWindowMs = Math.Max(0, probeWindowMs);
+    }
+
+    /// <summary>True once <see cref="IPublisher.TracksComplete"/> was called.</summary>
+    public bool TracksCompleted { get; private set; }
+
+    /// <summary>Frames dropped (before their track's configuration, empty, broken framing, over a bound).</summary>
+    public long DroppedFrames { get; private set; }
+
+    /// <summary>Times the time stamps went back or leapt forward and were re-placed after the last ones.</summary>
+    public long Discontinuities { get; private set; }
+
+    /// <summary>The video track (with the index the publisher gave it), or null.</summary>
+    public MediaTrack? VideoTrack => _video;
+
+    /// <summary>The audio track (with the index the publisher gave it), or null.</summary>
+    public MediaTrack? AudioTrack => _audio;
+
+    /// <summary>The container's map (PMT, PSM) says which tracks to wait for: once they are all there, tracks are complete at once.</summary>
+    public void ExpectTracks(bool video, bool audio) => (_expectationsKnown, _expectVideo, _expectAudio) = (true, video, audio);
+
+    /// <summary>Milliseconds of the 90 kHz <paramref name="dts90"/> (and <paramref name="pts90"/>) on the stream's timeline; call once per frame, in arrival order.</summary>
+    public (long Dts, long Pts) Timestamps(long? dts90, long? pts90)
+    {
+        long? decode = dts90 ?? pts90;
+        long arrived = Stopwatch.GetTimestamp();
+        long dts = decode is { } d ? _clock.ToSignedMilliseconds(d) + _rebaseMs : _lastMs;
+        if (decode is { } restart && _firstMs >= 0 && IsDiscontinuity(dts, arrived, out long sinceLastMs))
+        {
+            // An encoder restarted or its clock jumped: its time stamps go on from here as they come, placed where
+            // the last ones left off plus the time that passed, so players neither stall nor skip.
+            _clock.Reset();
+            _rebaseMs = _lastMs + Math.Max(1, sinceLastMs);
+            dts = _clock.ToMilliseconds(restart) + _rebaseMs;
+            Discontinuities++;
+            Drop(IngestDropReason.TimestampJump, $"time stamps jumped; continuing {Math.Max(1, sinceLastMs)} ms after the last");
+        }
+
+        // A little before the first (audio ahead of the first video): starts at 0.
+        dts = Math.Max(0, dts);
+        _lastArrival = arrived;
+        long pts = pts90 is { } p ? Math.Max(dts, _clock.ToMilliseconds(p) + _rebaseMs) : dts;
+        _lastMs = Math.Max(_lastMs, dts);
+        if (_firstMs < 0)
+        {
+            _firstMs = dts;
+        }
+
+        return (dts, pts);
+    }
+
+    /// <summary>One Annex-B access unit of <paramref name="codec"/> (H.264 or H.265) at <paramref name="dts"/>/<paramref name="pts"/> ms (from <see cref="Timestamps"/>).</summary>
+    public void WriteVideo(CodecId codec, long dts, long pts, ReadOnlySpan<byte> annexB)
+    {
+        int length = 0;
+        bool keyFrame = false, parameterSets = false;
+        foreach (var unit in AnnexB.EnumerateNalUnits(annexB))
+        {
+            if (IsDelimiter(codec, unit[0], out int type))
+            {
+                continue;
+            }
+
+            keyFrame |= codec == CodecId.H264 ? type == H264.NalIdr : H265.IsIrap(type);
+            parameterSets |= type == (codec == CodecId.H264 ? H264.NalSps : H265.NalSps);
+            length += 4 + unit.Length;
+        }
+
+        if (length == 0)
+        {
+            Drop(IngestDropReason.Empty, "video frame without NAL units");
+            return;
+        }
+
+        if (parameterSets && VideoTrackOf(codec, annexB) is { } track)
+        {
+            SetTrack(ref _video, track, dts);
+        }
+
+        if (_video is null || _video.Codec != codec)
+        {
+            Drop(IngestDropReason.FrameBeforeConfig, $"{codec.Name()} frame before its parameter sets");
+            return;
+        }
+
+        var buffer = PooledBuffer.Rent(length);
+        try
+        {
+            int written = 0;
+            var span = buffer.Span;
+            foreach (var unit in AnnexB.EnumerateNalUnits(annexB))
+            {
+                if (!IsDelimiter(codec, unit[0], out _))
+                {
+                    written += Avcc.WriteNalUnit(unit, span[written..]);
+                }
+            }
+
+            Write(new MediaPacket(_video.Index, dts, pts, keyFrame, buffer));
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    /// <summary>Audio of <paramref name="codec"/> at <paramref name="dts"/> ms: AAC as ADTS frames (one packet each), or a run of G.711 samples.</summary>
+    public void WriteAudio(CodecId codec, long dts, ReadOnlySpan<byte> data)
+    {
+        if (G711.IsG711(codec))
+        {
+            if (data.IsEmpty)
+            {
+                Drop(IngestDropReason.Empty, "G.711 frame without samples");
+                return;
+            }
+
+            var track = G711.Track(codec);
+            if (_audio is null || !SameTrack(_audio, track))
+            {
+                SetTrack(ref _audio, track, dts);
+            }
+
+            WriteAudioPacket(dts, data);
+            return;
+        }
+
+        var frames = AdtsHeader.EnumerateFrames(data);
+        int index = 0;
+        while (frames.MoveNext())
+        {
+            var frame = frames.Current;
+            var header = frame.Header;
+            if (frame.Payload.IsEmpty || header.ObjectType is < 1 or > 4 || header.SampleRate == 0)
+            {
+                Drop(IngestDropReason.BrokenAdts, "ADTS frame without payload or with an unsupported object type");
+                continue;
+            }
+
+            var track = new MediaTrack
+            {
+                Codec = CodecId.Aac,
+                CodecConfig = header.ToAudioSpecificConfigBytes(),
+                SampleRate = header.SampleRate,
+                Channels = Math.Max(1, header.Channels),
+            };
+            if (_audio is null || !SameTrack(_audio, track))
+            {
+                SetTrack(ref _audio, track, dts);
+            }
+
+            WriteAudioPacket(dts + (index * Aac.SamplesPerFrame * 1000L / header.SampleRate), frame.Payload);
+            index++;
+        }
+
+        if (frames.Consumed < data.Length)
+        {
+            Drop(IngestDropReason.BrokenAdts, $"{data.Length - frames.Consumed} bytes of audio without a whole ADTS frame");
+        }
+    }
+
+    /// <summary>Counts (except unsupported streams and time stamp jumps) and logs the first of each kind.</summary>
+    public void Drop(IngestDropReason reason, string detail)
+    {
+        if (reason is not (IngestDropReason.UnsupportedStream or IngestDropReason.TimestampJump))
+        {
+            DroppedFrames++;
+        }
+
+        if ((_loggedDrops & reason) == 0)
+        {
+            _loggedDrops |= reason;
+            Log.Dropped(_logger, _publisher.StreamId, _format, reason.ToString(), detail);
+        }
+    }
+
+    private void WriteAudioPacket(long timestamp, ReadOnlySpan<byte> payload)
+    {
+        var buffer = PooledBuffer.CopyOf(payload);
+        try
+        {
+            Write(new MediaPacket(_audio!.Index, timestamp, timestamp, isKeyFrame: true, buffer));
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    private static bool IsDelimiter(CodecId codec, byte nalHeader, out int type)
+    {
+        type = codec == CodecId.H264 ? H264.NalType(nalHeader) : H265.NalType(nalHeader);
+        return type == (codec == CodecId.H264 ? H264.NalAud : H265.NalAud);
+    }
+
+    // Back by more than interleaving explains, or ahead by far more than the time that passed.
+    private bool IsDiscontinuity(long dts, long arrived, out long sinceLastMs)
+    {
+        sinceLastMs = (long)Stopwatch.GetElapsedTime(_lastArrival, arrived).TotalMilliseconds;
+        return dts < _lastMs - MaxBackwardMs || dts > _lastMs + MaxForwardMs + sinceLastMs;
+    }
+
+    private static MediaTrack? VideoTrackOf(CodecId codec, ReadOnlySpan<byte> annexB)
+    {
+        if (codec == CodecId.H264)
+        {
+            if (AvcDecoderConfigurationRecord.FromAccessUnit(annexB, annexB: true) is not { } avc)
+            {
+                return null;
+            }
+
+            H264Sps.TryParse(avc.SequenceParameterSets[0], out var sps);
+            return new MediaTrack { Codec = codec, CodecConfig = avc.ToArray(), Width = sps?.Width ?? 0, Height = sps?.Height ?? 0 };
+        }
+
+        if (HevcDecoderConfigurationRecord.FromAccessUnit(annexB, annexB: true) is not { } hevc)
+        {
+            return null;
+        }
+
+        H265Sps.TryParse(hevc.SequenceParameterSets[0], out var hsps);
+        return new MediaTrack { Codec = codec, CodecConfig = hevc.ToArray(), Width = hsps?.Width ?? 0, Height = hsps?.Height ?? 0 };
+    }
+
+    private void SetTrack(ref MediaTrack? current, MediaTrack track, long dts)
+    {
+        if (current is null)
+        {
+            int index = _publisher.AddTrack(track);
+            current = track with { Index = index };
+            Log.TrackAdded(_logger, _publisher.StreamId, current.ToString());
+            CheckTracksComplete(dts);
+        }
+        else if (!SameTrack(current, track))
+        {
+            current = track with { Index = current.Index };
+            _publisher.UpdateTrack(current);
+            Log.TrackUpdated(_logger, _publisher.StreamId, current.ToString());
+        }
+    }
+
+    private static bool SameTrack(MediaTrack current, MediaTrack candidate) =>
+        current.Codec == candidate.Codec
+        && current.Width == candidate.Width
+        && current.Height == candidate.Height
+        && current.SampleRate == candidate.SampleRate
+        && current.Channels == candidate.Channels
+        && current.CodecConfig.Span.SequenceEqual(candidate.CodecConfig.Span);
+
+    private void Write(in MediaPacket packet)
+    {
+        CheckTracksComplete(packet.Dts);
+        _publisher.Write(packet);
+    }
+
+    private void CheckTracksComplete(long dts)
+    {
+        if (TracksCompleted || (_video is null && _audio is null))
+        {
+            return;
+        }
+
+        bool complete = _expectationsKnown && (!_expectVideo || _video is not null) && (!_expectAudio || _audio is not null);
+        if (!complete && dts - _firstMs >= _probeWindowMs)
+        {
+            complete = true;
+        }
+
+        if (complete)
+        {
+            TracksCompleted = true;
+            Log.TracksComplete(_logger, _publisher.StreamId, _video?.ToString() ?? "none", _audio?.ToString() ?? "none");
+            _publisher.TracksComplete();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track added: {Track}")]
+        public static partial void TrackAdded(ILogger logger, string streamId, string track);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track changed: {Track}")]
+        public static partial void TrackUpdated(ILogger logger, string streamId, string track);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {StreamId}: tracks complete (video: {Video}, audio: {Audio})")]
+        public static partial void TracksComplete(ILogger logger, string streamId, string video, string audio);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId}: {Format} dropping ({Reason}: {Detail}); further drops of this kind are only counted")]
+        public static partial void Dropped(ILogger logger, string streamId, string format, string reason, string detail);
+    }
+}
