@@ -27,17 +27,12 @@ public sealed partial class ElementaryStreamIngest
     private readonly IPublisher _publisher;
     private readonly ILogger _logger;
     private readonly string _format;
-    private readonly int _probeWindowMs;
+    private readonly PublisherTracks _tracks;
     private MpegTimestampUnwrapper _clock;
     private long _firstMs = -1;
     private long _lastMs;
     private long _rebaseMs;
     private long _lastArrival;
-    private bool _expectVideo;
-    private bool _expectAudio;
-    private bool _expectationsKnown;
-    private MediaTrack? _video;
-    private MediaTrack? _audio;
     private IngestDropReason _loggedDrops;
 
     /// <summary>
@@ -49,11 +44,11 @@ public sealed partial class ElementaryStreamIngest
         _publisher = publisher;
         _logger = logger;
         _format = format;
-        _probeWindowMs = Math.Max(0, probeWindowMs);
+        _tracks = new PublisherTracks(publisher, logger, probeWindowMs, waitForBothWhenUnannounced: false);
     }
 
     /// <summary>True once <see cref="IPublisher.TracksComplete"/> was called.</summary>
-    public bool TracksCompleted { get; private set; }
+    public bool TracksCompleted => _tracks.Completed;
 
     /// <summary>Frames dropped (before their track's configuration, empty, broken framing, over a bound).</summary>
     public long DroppedFrames { get; private set; }
@@ -62,13 +57,13 @@ public sealed partial class ElementaryStreamIngest
     public long Discontinuities { get; private set; }
 
     /// <summary>The video track (with the index the publisher gave it), or null.</summary>
-    public MediaTrack? VideoTrack => _video;
+    public MediaTrack? VideoTrack => _tracks.Video;
 
     /// <summary>The audio track (with the index the publisher gave it), or null.</summary>
-    public MediaTrack? AudioTrack => _audio;
+    public MediaTrack? AudioTrack => _tracks.Audio;
 
     /// <summary>The container's map (PMT, PSM) says which tracks to wait for: once they are all there, tracks are complete at once.</summary>
-    public void ExpectTracks(bool video, bool audio) => (_expectationsKnown, _expectVideo, _expectAudio) = (true, video, audio);
+    public void ExpectTracks(bool video, bool audio) => _tracks.Expect(video, audio);
 
     /// <summary>Milliseconds of the 90 kHz <paramref name="dts90"/> (and <paramref name="pts90"/>) on the stream's timeline; call once per frame, in arrival order.</summary>
     public (long Dts, long Pts) Timestamps(long? dts90, long? pts90)
@@ -95,6 +90,7 @@ public sealed partial class ElementaryStreamIngest
         if (_firstMs < 0)
         {
             _firstMs = dts;
+            _tracks.Started(dts);
         }
 
         return (dts, pts);
@@ -125,10 +121,10 @@ public sealed partial class ElementaryStreamIngest
 
         if (parameterSets && VideoTrackOf(codec, annexB) is { } track)
         {
-            SetTrack(ref _video, track, dts);
+            _tracks.SetVideo(track, dts);
         }
 
-        if (_video is null || _video.Codec != codec)
+        if (_tracks.Video is not { } video || video.Codec != codec)
         {
             Drop(IngestDropReason.FrameBeforeConfig, $"{codec.Name()} frame before its parameter sets");
             return;
@@ -147,7 +143,7 @@ public sealed partial class ElementaryStreamIngest
                 }
             }
 
-            Write(new MediaPacket(_video.Index, dts, pts, keyFrame, buffer));
+            _tracks.Write(new MediaPacket(video.Index, dts, pts, keyFrame, buffer));
         }
         finally
         {
@@ -166,12 +162,7 @@ public sealed partial class ElementaryStreamIngest
                 return;
             }
 
-            var track = G711.Track(codec);
-            if (_audio is null || !SameTrack(_audio, track))
-            {
-                SetTrack(ref _audio, track, dts);
-            }
-
+            _tracks.SetAudio(G711.Track(codec), dts);
             WriteAudioPacket(dts, data);
             return;
         }
@@ -188,17 +179,15 @@ public sealed partial class ElementaryStreamIngest
                 continue;
             }
 
-            var track = new MediaTrack
-            {
-                Codec = CodecId.Aac,
-                CodecConfig = header.ToAudioSpecificConfigBytes(),
-                SampleRate = header.SampleRate,
-                Channels = Math.Max(1, header.Channels),
-            };
-            if (_audio is null || !SameTrack(_audio, track))
-            {
-                SetTrack(ref _audio, track, dts);
-            }
+            _tracks.SetAudio(
+                new MediaTrack
+                {
+                    Codec = CodecId.Aac,
+                    CodecConfig = header.ToAudioSpecificConfigBytes(),
+                    SampleRate = header.SampleRate,
+                    Channels = Math.Max(1, header.Channels),
+                },
+                dts);
 
             WriteAudioPacket(dts + (index * Aac.SamplesPerFrame * 1000L / header.SampleRate), frame.Payload);
             index++;
@@ -230,7 +219,7 @@ public sealed partial class ElementaryStreamIngest
         var buffer = PooledBuffer.CopyOf(payload);
         try
         {
-            Write(new MediaPacket(_audio!.Index, timestamp, timestamp, isKeyFrame: true, buffer));
+            _tracks.Write(new MediaPacket(_tracks.Audio!.Index, timestamp, timestamp, isKeyFrame: true, buffer));
         }
         finally
         {
@@ -273,69 +262,8 @@ public sealed partial class ElementaryStreamIngest
         return new MediaTrack { Codec = codec, CodecConfig = hevc.ToArray(), Width = hsps?.Width ?? 0, Height = hsps?.Height ?? 0 };
     }
 
-    private void SetTrack(ref MediaTrack? current, MediaTrack track, long dts)
-    {
-        if (current is null)
-        {
-            int index = _publisher.AddTrack(track);
-            current = track with { Index = index };
-            Log.TrackAdded(_logger, _publisher.StreamId, current.ToString());
-            CheckTracksComplete(dts);
-        }
-        else if (!SameTrack(current, track))
-        {
-            current = track with { Index = current.Index };
-            _publisher.UpdateTrack(current);
-            Log.TrackUpdated(_logger, _publisher.StreamId, current.ToString());
-        }
-    }
-
-    private static bool SameTrack(MediaTrack current, MediaTrack candidate) =>
-        current.Codec == candidate.Codec
-        && current.Width == candidate.Width
-        && current.Height == candidate.Height
-        && current.SampleRate == candidate.SampleRate
-        && current.Channels == candidate.Channels
-        && current.CodecConfig.Span.SequenceEqual(candidate.CodecConfig.Span);
-
-    private void Write(in MediaPacket packet)
-    {
-        CheckTracksComplete(packet.Dts);
-        _publisher.Write(packet);
-    }
-
-    private void CheckTracksComplete(long dts)
-    {
-        if (TracksCompleted || (_video is null && _audio is null))
-        {
-            return;
-        }
-
-        bool complete = _expectationsKnown && (!_expectVideo || _video is not null) && (!_expectAudio || _audio is not null);
-        if (!complete && dts - _firstMs >= _probeWindowMs)
-        {
-            complete = true;
-        }
-
-        if (complete)
-        {
-            TracksCompleted = true;
-            Log.TracksComplete(_logger, _publisher.StreamId, _video?.ToString() ?? "none", _audio?.ToString() ?? "none");
-            _publisher.TracksComplete();
-        }
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track added: {Track}")]
-        public static partial void TrackAdded(ILogger logger, string streamId, string track);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: track changed: {Track}")]
-        public static partial void TrackUpdated(ILogger logger, string streamId, string track);
-
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {StreamId}: tracks complete (video: {Video}, audio: {Audio})")]
-        public static partial void TracksComplete(ILogger logger, string streamId, string video, string audio);
-
         [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId}: {Format} dropping ({Reason}: {Detail}); further drops of this kind are only counted")]
         public static partial void Dropped(ILogger logger, string streamId, string format, string reason, string detail);
     }
