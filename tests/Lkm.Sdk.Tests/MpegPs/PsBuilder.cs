@@ -65,6 +65,20 @@ internal static class PsBuilder
         return Unit(streamId, [.. header]);
     }
 
+    /// <summary>An Annex-B NAL unit of <paramref name="length"/> bytes with header <paramref name="header"/> and random content holding no start code.</summary>
+    public static byte[] Nal(byte header, int length, int? seed = null)
+    {
+        var nal = new byte[length];
+        new Random(seed ?? length).NextBytes(nal);
+        for (int i = 0; i < nal.Length; i++)
+        {
+            nal[i] |= 0x10; // no 00 00 01 inside
+        }
+
+        nal[0] = 0; nal[1] = 0; nal[2] = 0; nal[3] = 1; nal[4] = header;
+        return nal;
+    }
+
     public static byte[] Unit(byte code, byte[] body) => [0, 0, 1, code, (byte)(body.Length >> 8), (byte)body.Length, .. body];
 
     private static byte[] Timestamp(int prefix, long value) =>

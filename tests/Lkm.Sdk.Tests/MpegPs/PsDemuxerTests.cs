@@ -20,8 +20,8 @@ public sealed class PsDemuxerTests
     [InlineData(1 << 20)]
     public void A_key_frame_pack_and_a_p_frame_pack_become_whole_frames(int chunk)
     {
-        var idr = Nal(0x65, 150_000);
-        var p = Nal(0x41, 3_000);
+        var idr = PsBuilder.Nal(0x65, 150_000);
+        var p = PsBuilder.Nal(0x41, 3_000);
         byte[] g711 = [.. Enumerable.Repeat((byte)0xD5, 320)];
         var stream = Concat(
             PsBuilder.Pack(0, stuffing: [0x12, 0x34, 0x56]),
@@ -73,13 +73,13 @@ public sealed class PsDemuxerTests
     {
         var frames = new Collector();
         using var demuxer = new PsDemuxer(frames);
-        demuxer.Feed(Concat(PsBuilder.Pack(0), PsBuilder.StreamMap((0x1B, 0xE0)), PsBuilder.Pes(0xE0, 3600, null, Nal(0x65, 1000))));
-        var cut = PsBuilder.Pes(0xE0, null, null, Nal(0x65, 2000));
+        demuxer.Feed(Concat(PsBuilder.Pack(0), PsBuilder.StreamMap((0x1B, 0xE0)), PsBuilder.Pes(0xE0, 3600, null, PsBuilder.Nal(0x65, 1000))));
+        var cut = PsBuilder.Pes(0xE0, null, null, PsBuilder.Nal(0x65, 2000));
         demuxer.Feed(cut.AsSpan(0, 500));
 
         demuxer.MarkLoss();
         demuxer.Feed(cut.AsSpan(900)); // the rest of the cut PES, then garbage-looking bytes: skipped until a pack
-        demuxer.Feed(Concat(PsBuilder.Pack(7200), PsBuilder.Pes(0xE0, 7200, null, Nal(0x41, 100))));
+        demuxer.Feed(Concat(PsBuilder.Pack(7200), PsBuilder.Pes(0xE0, 7200, null, PsBuilder.Nal(0x41, 100))));
         demuxer.Flush();
 
         var frame = Assert.Single(frames.Frames);
@@ -92,7 +92,7 @@ public sealed class PsDemuxerTests
     {
         var frames = new Collector();
         using var demuxer = new PsDemuxer(frames, maxFrameSize: 256 * 1024);
-        demuxer.Feed(Concat(PsBuilder.Pack(0), PsBuilder.StreamMap((0x1B, 0xE0)), PsBuilder.Pes(0xE0, 3600, null, Nal(0x65, 1000))));
+        demuxer.Feed(Concat(PsBuilder.Pack(0), PsBuilder.StreamMap((0x1B, 0xE0)), PsBuilder.Pes(0xE0, 3600, null, PsBuilder.Nal(0x65, 1000))));
         var more = PsBuilder.Pes(0xE0, null, null, new byte[60_000]);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++)
@@ -101,7 +101,7 @@ public sealed class PsDemuxerTests
         }
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 600 * 1024, "the demuxer kept more than its bound");
-        demuxer.Feed(Concat(PsBuilder.Pack(7200), PsBuilder.Pes(0xE0, 7200, null, Nal(0x41, 100))));
+        demuxer.Feed(Concat(PsBuilder.Pack(7200), PsBuilder.Pes(0xE0, 7200, null, PsBuilder.Nal(0x41, 100))));
         demuxer.Flush();
 
         Assert.Equal(1, demuxer.DroppedFrames);
@@ -117,7 +117,7 @@ public sealed class PsDemuxerTests
             PsBuilder.StreamMap((0x1B, 0xE0)),
             PsBuilder.Unit(0xE0, [0x00, 0x00, 0x00]), // no PES marker bits
             [0x00, 0x00, 0x01, 0x42, 0x99], // a video NAL start code out of place
-            PsBuilder.Pes(0xE0, 3600, null, Nal(0x65, 10)));
+            PsBuilder.Pes(0xE0, 3600, null, PsBuilder.Nal(0x65, 10)));
 
         var frames = new Collector();
         using var demuxer = new PsDemuxer(frames);
@@ -135,7 +135,7 @@ public sealed class PsDemuxerTests
         var mutator = new Mutator(28181);
         var valid = Concat(
             PsBuilder.Pack(0, [1, 2]), PsBuilder.SystemHeader(), PsBuilder.StreamMap((0x1B, 0xE0), (0x0F, 0xC0)),
-            PsBuilder.Pes(0xE0, 3600, 3600, [.. Sps, .. Pps]), PsBuilder.Pes(0xE0, 3600, 3600, Nal(0x65, 5000)),
+            PsBuilder.Pes(0xE0, 3600, 3600, [.. Sps, .. Pps]), PsBuilder.Pes(0xE0, 3600, 3600, PsBuilder.Nal(0x65, 5000)),
             PsBuilder.Pes(0xC0, 3600, null, [0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC, 0x21]));
         for (int i = 0; i < 2000; i++)
         {
@@ -170,19 +170,6 @@ public sealed class PsDemuxerTests
 
         Assert.Equal(0, demuxer.Errors);
         return frames.Frames;
-    }
-
-    private static byte[] Nal(byte header, int length)
-    {
-        var nal = new byte[length];
-        new Random(length).NextBytes(nal);
-        for (int i = 0; i < nal.Length; i++)
-        {
-            nal[i] |= 0x10; // no start code inside
-        }
-
-        nal[0] = 0; nal[1] = 0; nal[2] = 0; nal[3] = 1; nal[4] = header;
-        return nal;
     }
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];

@@ -70,14 +70,7 @@ public sealed class PsMuxerTests
     {
         byte[] sps = [0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1F];
         byte[] pps = [0, 0, 0, 1, 0x68, 0xCE, 0x3C, 0x80];
-        var idr = new byte[200_000];
-        new Random(5).NextBytes(idr);
-        for (int i = 0; i < idr.Length; i++)
-        {
-            idr[i] |= 0x10;
-        }
-
-        idr[0] = 0; idr[1] = 0; idr[2] = 0; idr[3] = 1; idr[4] = 0x65;
+        var idr = PsBuilder.Nal(0x65, 200_000, seed: 5);
         var muxer = new PsMuxer(PsStreamType.H264, 0);
         var ps = new ArrayBufferWriter<byte>();
         muxer.WriteVideo(ps, [.. sps, .. pps, .. idr], 3600, 3600, keyFrame: true);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Lkm.Sdk.MpegPs;
 using Lkm.Sdk.Rtp;
+using Lkm.Sdk.Tests.MpegPs;
 
 namespace Lkm.Sdk.Tests.Rtp;
 
@@ -41,14 +42,7 @@ public sealed class RtpPacketizerTests
         var frames = new List<byte[]>();
         for (int i = 0; i < 10; i++)
         {
-            var nal = new byte[5000 + (i * 700)];
-            new Random(i).NextBytes(nal);
-            for (int j = 0; j < nal.Length; j++)
-            {
-                nal[j] |= 0x10;
-            }
-
-            nal[0] = 0; nal[1] = 0; nal[2] = 0; nal[3] = 1; nal[4] = i == 0 ? (byte)0x65 : (byte)0x41;
+            var nal = PsBuilder.Nal(i == 0 ? (byte)0x65 : (byte)0x41, 5000 + (i * 700), seed: i);
             frames.Add(nal);
             var pack = new ArrayBufferWriter<byte>();
             muxer.WriteVideo(pack, nal, i * 3600L, i * 3600L, keyFrame: i == 0);
