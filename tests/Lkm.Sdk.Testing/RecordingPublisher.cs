@@ -1,3 +1,4 @@
+using System.Net;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
 
@@ -49,6 +50,34 @@ public sealed class RecordingPublisher : IPublisher
 
     /// <inheritdoc/>
     public string StreamId => Request.StreamId;
+
+    /// <summary>What <see cref="AuthorizeAsync"/> answers: null allows, otherwise the refusal thrown.</summary>
+    public StreamDeniedException? Denial { get; set; }
+
+    /// <summary>The sender each <see cref="AuthorizeAsync"/> call named, in order.</summary>
+    public IReadOnlyList<EndPoint?> Authorizations
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _authorizations];
+            }
+        }
+    }
+
+    private readonly List<EndPoint?> _authorizations = [];
+
+    /// <inheritdoc/>
+    public ValueTask AuthorizeAsync(EndPoint? remoteEndPoint, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _authorizations.Add(remoteEndPoint);
+        }
+
+        return Denial is { } denial ? ValueTask.FromException(denial) : ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public CancellationToken Closed => _closed.Token;

@@ -146,6 +146,19 @@ public sealed class TestPluginContext : IPluginContext, IAsyncDisposable
     public void AddPlayUrl(string name, string template) => PlayUrls[name] = template;
 
     /// <inheritdoc/>
+    public string PublicAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The HTTP port <c>{http_port}</c> stands for in <see cref="GetPlayUrls"/>.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> GetPlayUrls(string streamId) =>
+        [.. PlayUrls.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value
+            .Replace("{host}", PublicAddress, StringComparison.Ordinal)
+            .Replace("{http_port}", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{id}", streamId, StringComparison.Ordinal))];
+
+    /// <inheritdoc/>
     public void AddTransStreamFactory(ITransStreamFactory factory)
     {
         lock (TransStreamFactories)

@@ -102,6 +102,7 @@ public sealed partial class TcpListenerService : IPluginListener
     {
         try
         {
+            CountedSession.Enter();
             await target.OnConnection(client, _shutdown).ConfigureAwait(false);
         }
         catch (Exception ex)

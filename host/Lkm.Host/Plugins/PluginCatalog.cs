@@ -251,7 +251,7 @@ public sealed partial class PluginCatalog : IPluginRegistry, IAsyncDisposable
         }
 
         var pluginConfig = new PluginConfig(section);
-        plugin.Context = new PluginContext(plugin, pluginConfig, _loggerFactory, _hub, _parts, IPAddress.Parse(config.Server.Listen), _shutdown);
+        plugin.Context = new PluginContext(plugin, pluginConfig, _loggerFactory, _hub, _parts, new ServerAddresses(IPAddress.Parse(config.Server.Listen), config.Server.PublicIp, config.Server.Http), _shutdown);
         try
         {
             plugin.Instance!.Configure(pluginConfig);

@@ -29,6 +29,7 @@ public sealed class PluginContext : IPluginContext
     private readonly PlayUrlTemplates _playUrls;
     private readonly PortPoolTable _portPools;
     private readonly IPAddress _listenAddress;
+    private readonly ServerAddresses _addresses;
     private readonly CancellationTokenSource _shutdownLink;
     private readonly Lock _gate = new();
     private readonly List<IPluginListener> _listeners = [];
@@ -40,20 +41,21 @@ public sealed class PluginContext : IPluginContext
     private bool _committed;
 
     public PluginContext(LoadedPlugin owner, PluginConfig config, ILoggerFactory loggerFactory, IStreamHub hub, PluginHostParts parts,
-        IPAddress listenAddress, CancellationToken shuttingDown)
+        ServerAddresses addresses, CancellationToken shuttingDown)
     {
         _owner = owner;
         Config = config;
         PluginConfig = config;
         LoggerFactory = loggerFactory;
-        Hub = hub;
+        Hub = new PluginStreamHub(hub, owner);
         _router = parts.Router;
         _registry = parts.TransStreams;
         _table = parts.Listeners;
         _apis = parts.Apis;
         _playUrls = parts.PlayUrls;
         _portPools = parts.PortPools;
-        _listenAddress = listenAddress;
+        _listenAddress = addresses.Listen;
+        _addresses = addresses;
 
         // The plugin's own link to the host's shutdown: whatever it registers on the token hangs off this source,
         // which is let go at unload, so a forgotten registration cannot keep the unloaded version alive.
@@ -70,6 +72,11 @@ public sealed class PluginContext : IPluginContext
     public IStreamHub Hub { get; }
 
     public CancellationToken ShuttingDown { get; }
+
+    public string PublicAddress => _addresses.PublicIp;
+
+    public IReadOnlyList<string> GetPlayUrls(string streamId) =>
+        [.. _playUrls.For(streamId, _addresses.PublicIp, _addresses.HttpPort).Select(u => u.Url)];
 
     /// <summary>The ports this version serves now (bound by it or taken over from the version before).</summary>
     public IReadOnlyList<ListenerInfo> Listeners
@@ -117,6 +124,7 @@ public sealed class PluginContext : IPluginContext
         async Task Counted(HttpContext context, string path)
         {
             _owner.SessionStarted();
+            CountedSession.Enter();
             try
             {
                 await handler(context, path).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Net;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
 
@@ -8,15 +9,19 @@ internal sealed class Publisher : IPublisher
 {
     private readonly Source _source;
     private readonly Action<Publisher> _onGone;
+    private readonly Func<Publisher, CancellationToken, ValueTask>? _authorize;
     private readonly CancellationTokenSource _closed = new();
     private int _trackCount;
     private int _disposed;
 
     /// <param name="onGone">Called once when the plugin disposes the publisher (the hub's bookkeeping).</param>
-    public Publisher(Source source, long generation, PublishRequest request, Action<Publisher> onGone)
+    /// <param name="authorize">Runs on_publish for a publish made with <see cref="PublishRequest.AuthorizeLater"/>; null when the hub already did.</param>
+    public Publisher(Source source, long generation, PublishRequest request, Action<Publisher> onGone, Func<Publisher, CancellationToken, ValueTask>? authorize = null)
     {
         _source = source;
         _onGone = onGone;
+        _authorize = authorize;
+        Authorized = authorize is null;
         Generation = generation;
         Request = request;
         StartedAt = DateTime.UtcNow;
@@ -26,7 +31,11 @@ internal sealed class Publisher : IPublisher
 
     public long Generation { get; }
 
-    public PublishRequest Request { get; }
+    /// <summary>The request, with the sender filled in by <see cref="AuthorizeAsync"/> for a publish authorized later.</summary>
+    public PublishRequest Request { get; private set; }
+
+    /// <summary>on_publish allowed this publish (at once, or at <see cref="AuthorizeAsync"/>).</summary>
+    public bool Authorized { get; private set; }
 
     public DateTime StartedAt { get; }
 
@@ -35,6 +44,22 @@ internal sealed class Publisher : IPublisher
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
     private long _bytesReceived;
+
+    public async ValueTask AuthorizeAsync(EndPoint? remoteEndPoint, CancellationToken cancellationToken)
+    {
+        if (Authorized || _authorize is null)
+        {
+            return;
+        }
+
+        if (remoteEndPoint is not null)
+        {
+            Request = Request with { RemoteEndPoint = remoteEndPoint };
+        }
+
+        await _authorize(this, cancellationToken).ConfigureAwait(false);
+        Authorized = true;
+    }
 
     public int AddTrack(MediaTrack track)
     {
@@ -51,6 +76,11 @@ internal sealed class Publisher : IPublisher
 
     public void Write(in MediaPacket packet)
     {
+        if (!Authorized)
+        {
+            throw new InvalidOperationException($"stream '{StreamId}': packets written before on_publish allowed the publish (call AuthorizeAsync first)");
+        }
+
         if ((uint)packet.TrackIndex >= (uint)Volatile.Read(ref _trackCount))
         {
             throw new ArgumentOutOfRangeException(nameof(packet), $"track {packet.TrackIndex} was never added");

@@ -48,10 +48,9 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
         }
 
         ThrowIfPublished(request);
-        var decision = await _hooks.DecideAsync(policy, HookEvent.OnPublish, HookContexts.For(request), cancellationToken).ConfigureAwait(false);
-        if (!decision.Allow)
+        if (!request.AuthorizeLater)
         {
-            throw Deny(request, DenyReason.Forbidden, decision.Reason ?? "denied by on_publish");
+            await AuthorizeAsync(policy, request, cancellationToken).ConfigureAwait(false);
         }
 
         lock (_gate)
@@ -59,7 +58,8 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
             ThrowIfDisposed();
             ThrowIfPublished(request);
             var entry = GetOrCreate(request.StreamId, policy);
-            var publisher = new Publisher(entry.Source, ++_generation, request, p => OnPublisherGone(entry, p));
+            var publisher = new Publisher(entry.Source, ++_generation, request, p => OnPublisherGone(entry, p),
+                request.AuthorizeLater ? AuthorizeLaterAsync : null);
             entry.Publisher = publisher;
             Counters.PublishAccepted();
             entry.Source.Post(new SourceEvent(SourceEventKind.PublisherAttached, publisher.Generation, publisher));
@@ -98,6 +98,29 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
             Counters.PlayAccepted();
             entry.Source.Post(new SourceEvent(SourceEventKind.SinkAdded, item: state));
             return new PlayHandle(state, s => OnPlayerGone(entry, s));
+        }
+    }
+
+    private async ValueTask AuthorizeAsync(StreamPolicy policy, PublishRequest request, CancellationToken cancellationToken)
+    {
+        var decision = await _hooks.DecideAsync(policy, HookEvent.OnPublish, HookContexts.For(request), cancellationToken).ConfigureAwait(false);
+        if (!decision.Allow)
+        {
+            throw Deny(request, DenyReason.Forbidden, decision.Reason ?? "denied by on_publish");
+        }
+    }
+
+    // on_publish for a stream reserved earlier (PublishRequest.AuthorizeLater), at its first packet.
+    private async ValueTask AuthorizeLaterAsync(Publisher publisher, CancellationToken cancellationToken)
+    {
+        var policy = _routes.Resolve(publisher.StreamId);
+        await AuthorizeAsync(policy, publisher.Request, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (!_sources.TryGetValue(publisher.StreamId, out var entry) || !ReferenceEquals(entry.Publisher, publisher))
+            {
+                throw new StreamDeniedException(DenyReason.Unavailable, $"stream '{publisher.StreamId}' was closed before its first packet was allowed");
+            }
         }
     }
 
@@ -215,11 +238,12 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
 
     private void OnPublisherGone(Entry entry, Publisher publisher)
     {
-        _hooks.Notify(_routes.Resolve(entry.Source.Id), HookEvent.OnPublishDone, HookContexts.For(publisher.Request) with
+        // A reserved publish on_publish never allowed (refused, or closed before its first packet) never started.
+        if (publisher.Authorized)
         {
-            DurationSeconds = (DateTime.UtcNow - publisher.StartedAt).TotalSeconds,
-            Bytes = publisher.BytesReceived,
-        });
+            NotifyPublishDone(entry, publisher);
+        }
+
         lock (_gate)
         {
             if (ReferenceEquals(entry.Publisher, publisher))
@@ -229,6 +253,15 @@ public sealed partial class StreamHub : IStreamHub, IStreamDirectory, ISourceOwn
 
             entry.Source.Post(new SourceEvent(SourceEventKind.PublisherGone, publisher.Generation));
         }
+    }
+
+    private void NotifyPublishDone(Entry entry, Publisher publisher)
+    {
+        _hooks.Notify(_routes.Resolve(entry.Source.Id), HookEvent.OnPublishDone, HookContexts.For(publisher.Request) with
+        {
+            DurationSeconds = (DateTime.UtcNow - publisher.StartedAt).TotalSeconds,
+            Bytes = publisher.BytesReceived,
+        });
     }
 
     /// <summary>Called from a source's loop when it has nothing left; the source leaves the hub unless work arrived meanwhile.</summary>

@@ -61,6 +61,12 @@ public interface IPluginContext
     /// </summary>
     void AddPlayUrl(string name, string template);
 
+    /// <summary>The address clients reach the server at (<c>server.public_ip</c>), for answers that name it (e.g. the <c>ip</c> a GB28181 device sends to).</summary>
+    string PublicAddress { get; }
+
+    /// <summary>Every egress URL of stream <paramref name="streamId"/> (the templates of <see cref="AddPlayUrl"/> of every plugin) at <see cref="PublicAddress"/>.</summary>
+    IReadOnlyList<string> GetPlayUrls(string streamId);
+
     /// <summary>Registers the muxer of an egress protocol: players whose <see cref="ISink.TransProtocol"/> is <see cref="ITransStreamFactory.Protocol"/> get segments from trans streams it creates.</summary>
     void AddTransStreamFactory(ITransStreamFactory factory);
 

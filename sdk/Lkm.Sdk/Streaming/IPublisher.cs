@@ -1,3 +1,4 @@
+using System.Net;
 using Lkm.Sdk.Media;
 
 namespace Lkm.Sdk.Streaming;
@@ -13,6 +14,14 @@ public interface IPublisher : IAsyncDisposable
 
     /// <summary>Signalled when the host ends the publish (API close, timeout, shutdown): the plugin closes the connection.</summary>
     CancellationToken Closed { get; }
+
+    /// <summary>
+    /// Runs <c>on_publish</c> for a publish made with <see cref="PublishRequest.AuthorizeLater"/>, now that the sender
+    /// (<paramref name="remoteEndPoint"/>, null when unknown) is known. Throws <see cref="StreamDeniedException"/> when
+    /// refused: dispose the publisher then. Packets are refused until it has allowed the publish. Completes at once for a
+    /// publish <see cref="IStreamHub.PublishAsync"/> already authorized.
+    /// </summary>
+    ValueTask AuthorizeAsync(EndPoint? remoteEndPoint, CancellationToken cancellationToken);
 
     /// <summary>Adds a track and returns its index. A track may be added late (e.g. audio starting after video).</summary>
     int AddTrack(MediaTrack track);

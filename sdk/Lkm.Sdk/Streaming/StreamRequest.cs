@@ -22,7 +22,16 @@ public abstract record StreamRequest
 }
 
 /// <summary>A request to publish a stream (<see cref="IStreamHub.PublishAsync"/>).</summary>
-public sealed record PublishRequest : StreamRequest;
+public sealed record PublishRequest : StreamRequest
+{
+    /// <summary>
+    /// Reserve the stream now and ask <c>on_publish</c> later, at <see cref="IPublisher.AuthorizeAsync"/>: for publishes a
+    /// signalling server sets up before the device sends anything (GB28181 <c>source/create</c>). The id is taken at once
+    /// (a second publisher is refused, players may wait, the API lists the stream); <c>on_publish</c> runs when the first
+    /// packet shows who sends, and <c>on_publish_done</c> only for a publish it allowed.
+    /// </summary>
+    public bool AuthorizeLater { get; init; }
+}
 
 /// <summary>A request to play a stream (<see cref="IStreamHub.PlayAsync"/>).</summary>
 public sealed record PlayRequest : StreamRequest;

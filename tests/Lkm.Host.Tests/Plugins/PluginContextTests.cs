@@ -98,7 +98,7 @@ public sealed class PluginContextTests
     {
         var plugin = new LoadedPlugin("demo", generation, "/plugins/demo", "/plugins/demo/demo.dll", new Version(1, generation), null, null);
         var config = new PluginConfig(new YamlSection("test.yaml", "plugins.demo", null));
-        var context = new PluginContext(plugin, config, new TestLoggerFactory(), new TestHub(), _parts, IPAddress.Loopback, CancellationToken.None);
+        var context = new PluginContext(plugin, config, new TestLoggerFactory(), new TestHub(), _parts, ServerAddresses.Loopback, CancellationToken.None);
         plugin.Context = context;
         return context;
     }
