@@ -134,6 +134,29 @@ public sealed class RtpReorderBuffer : IDisposable
         _held++;
     }
 
+    /// <summary>
+    /// The fast path for the common case, a packet arriving in order: when nothing is held and <paramref name="sequence"/>
+    /// is the next one expected (or the first), counts it as received and passed, and returns true — the caller uses the
+    /// packet where it lies (no copy, no <see cref="RtpPacket"/>) instead of pushing it. False: push it.
+    /// </summary>
+    public bool TryPassThrough(ushort sequence)
+    {
+        if (_held != 0 || _readyCount != 0 || (_started && sequence != (ushort)_next))
+        {
+            return false;
+        }
+
+        if (!_started)
+        {
+            Restart(sequence);
+        }
+
+        Received++;
+        _next++;
+        _highest = _next - 1;
+        return true;
+    }
+
     /// <summary>The next packet in order, if one may go now (count bound only); the caller owns it.</summary>
     public bool TryPop(out RtpPacket packet) => TryPop(long.MinValue, out packet);
 

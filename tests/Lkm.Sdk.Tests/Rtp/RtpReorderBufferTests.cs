@@ -144,6 +144,85 @@ public class RtpReorderBufferTests
         }
     }
 
+    [Fact]
+    public void Pass_through_takes_in_order_packets_only_while_nothing_is_held()
+    {
+        using var buffer = new RtpReorderBuffer(capacity: 8);
+        Assert.True(buffer.TryPassThrough(65534));
+        Assert.True(buffer.TryPassThrough(65535));
+        Assert.True(buffer.TryPassThrough(0));      // wraps
+        Assert.False(buffer.TryPassThrough(2));     // a gap: must be pushed
+        buffer.Push(RtpPackets.Pooled(2));
+        Assert.Empty(PopAll(buffer, 0));
+        Assert.False(buffer.TryPassThrough(1));     // in order, but 2 waits behind it: pushed so both go out in order
+        buffer.Push(RtpPackets.Pooled(1));
+        Assert.Equal([1, 2], PopAll(buffer, 0));
+        Assert.True(buffer.TryPassThrough(3));
+        Assert.False(buffer.TryPassThrough(3));     // a duplicate is pushed (and dropped there)
+        buffer.Push(RtpPackets.Pooled(3));
+        Assert.Empty(PopAll(buffer, 0));
+        Assert.Equal((7L, 1L, 0L), (buffer.Received, buffer.Late, buffer.Lost));
+    }
+
+    [Fact]
+    public void Pass_through_then_push_gives_the_order_push_alone_gives()
+    {
+        // Property: on any arrival order, taking the fast path whenever it is offered changes nothing in the output.
+        var random = new Random(12);
+        for (int run = 0; run < 200; run++)
+        {
+            int[] arrivals = Arrivals(random);
+            using var plain = new RtpReorderBuffer(capacity: 16);
+            using var fast = new RtpReorderBuffer(capacity: 16);
+            var expected = Run(plain, arrivals);
+            var actual = new List<int>();
+            foreach (int sequence in arrivals)
+            {
+                if (fast.TryPassThrough((ushort)sequence))
+                {
+                    actual.Add(sequence);
+                    continue;
+                }
+
+                fast.Push(RtpPackets.Pooled((ushort)sequence));
+                actual.AddRange(PopAll(fast, 0));
+            }
+
+            Assert.Equal(expected, actual);
+            Assert.Equal((plain.Received, plain.Lost, plain.Late + plain.Duplicates), (fast.Received, fast.Lost, fast.Late + fast.Duplicates));
+        }
+    }
+
+    // A sequence from 65500 with swaps, losses and duplicates, wrapping past 65535.
+    private static int[] Arrivals(Random random)
+    {
+        var list = new List<int>();
+        for (int i = 0; i < 120; i++)
+        {
+            int roll = random.Next(100);
+            if (roll < 5)
+            {
+                continue;
+            }
+
+            list.Add((65500 + i) & 0xFFFF);
+            if (roll > 96)
+            {
+                list.Add((65500 + i) & 0xFFFF);
+            }
+        }
+
+        for (int i = 0; i + 1 < list.Count; i++)
+        {
+            if (random.Next(100) < 15)
+            {
+                (list[i], list[i + 1]) = (list[i + 1], list[i]);
+            }
+        }
+
+        return [.. list];
+    }
+
     private static void RunRetained(RtpReorderBuffer buffer, RtpPacket[] packets, int[] order, int offset)
     {
         foreach (int i in order)
