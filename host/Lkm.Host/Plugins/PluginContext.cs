@@ -331,6 +331,12 @@ public sealed class PluginContext : IPluginContext
         if (ReferenceEquals(listener.Owner, _owner))
         {
             _table.Remove(listener);
+            lock (_gate)
+            {
+                // Per-source ports (GB28181) come and go by the thousand: a closed one leaves the list.
+                _listeners.Remove(listener);
+            }
+
             await listener.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -58,6 +58,9 @@ public sealed class PsDemuxer : IDisposable
     /// <summary>What the last error was, for a log line.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Bytes read but not yet parsed: a unit (pack header, PES, map) whose end has not arrived. 0 at a unit boundary.</summary>
+    public int BufferedBytes => _end - _start;
+
     /// <summary>The stream type of <paramref name="streamId"/> from the last program stream map, or 0.</summary>
     public byte StreamTypeOf(byte streamId) => _streamTypes[streamId];
 
