@@ -65,6 +65,9 @@ public sealed class PluginContext : IPluginContext
 
     public IPluginConfig Config { get; }
 
+    /// <summary>The plugin version this context was given to.</summary>
+    public LoadedPlugin Owner => _owner;
+
     public PluginConfig PluginConfig { get; }
 
     public ILoggerFactory LoggerFactory { get; }

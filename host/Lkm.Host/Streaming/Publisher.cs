@@ -59,6 +59,7 @@ internal sealed class Publisher : IPublisher
 
         await _authorize(this, cancellationToken).ConfigureAwait(false);
         Authorized = true;
+        _source.Post(new SourceEvent(SourceEventKind.PublisherAuthorized, Generation));
     }
 
     public int AddTrack(MediaTrack track)

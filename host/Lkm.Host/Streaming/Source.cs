@@ -130,6 +130,11 @@ internal sealed partial class Source
             case SourceEventKind.PublisherAttached:
                 OnPublisherAttached((Publisher)e.Item!);
                 break;
+            case SourceEventKind.PublisherAuthorized when e.Generation == _generation:
+                // A publish reserved before its device sent (GB28181): the probe and receive clocks start at its first packet.
+                _publisherSince = DateTime.UtcNow;
+                _timeouts.Restart();
+                break;
             case SourceEventKind.PublisherGone when e.Generation == _generation:
                 OnPublisherGone();
                 break;

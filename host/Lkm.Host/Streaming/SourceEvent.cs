@@ -10,6 +10,7 @@ internal enum SourceEventKind
     TracksComplete,
     Metadata,
     PublisherAttached,
+    PublisherAuthorized,
     PublisherGone,
     SinkAdded,
     SinkRemoved,

@@ -94,6 +94,34 @@ public sealed class PluginContextTests
         Assert.Same(pool, Assert.Single(_parts.PortPools.Of("demo")));
     }
 
+    [Fact]
+    public async Task A_publish_outside_a_counted_connection_is_a_session_of_its_version_until_disposed()
+    {
+        var context = Context(1);
+        var plugin = context.Owner;
+
+        // E.g. a GB28181 source fed by UDP datagrams: nothing else counts it.
+        var publisher = await context.Hub.PublishAsync(new Lkm.Sdk.Streaming.PublishRequest { StreamId = "dev/1", Protocol = "28181" }, TestContext.Current.CancellationToken);
+        Assert.Equal(1, plugin.LiveSessions);
+        await publisher.DisposeAsync();
+        await publisher.DisposeAsync();
+        Assert.Equal(0, plugin.LiveSessions);
+
+        // Inside an accepted connection the connection is the session: its publish is not counted again.
+        var published = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = context.ListenTcp("demo", new IPEndPoint(IPAddress.Loopback, 0), async (_, ct) =>
+        {
+            var inner = await context.Hub.PublishAsync(new Lkm.Sdk.Streaming.PublishRequest { StreamId = "dev/2", Protocol = "demo" }, ct);
+            published.SetResult(plugin.LiveSessions);
+            await inner.DisposeAsync();
+        });
+        context.Commit();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(Assert.Single(context.Listeners).EndPoint, TestContext.Current.CancellationToken);
+        Assert.Equal(1, await published.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        await context.ReleaseAsync();
+    }
+
     private PluginContext Context(int generation)
     {
         var plugin = new LoadedPlugin("demo", generation, "/plugins/demo", "/plugins/demo/demo.dll", new Version(1, generation), null, null);

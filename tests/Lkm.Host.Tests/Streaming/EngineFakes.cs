@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using Lkm.Host.Hooks;
+using Lkm.Host.Routing;
+using Lkm.Host.Streaming;
 using Lkm.Sdk.Buffers;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.Streaming;
@@ -137,4 +140,20 @@ internal static class Media
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>Hooks answered by a test function; every call recorded.</summary>
+internal sealed class ScriptedHooks : IStreamHooks
+{
+    public Func<HookEvent, HookContext, HookDecision> Answer { get; set; } = (_, _) => new HookDecision(true, null, false);
+
+    public ConcurrentQueue<(HookEvent Event, HookContext Context)> Calls { get; } = new();
+
+    public Task<HookDecision> DecideAsync(StreamPolicy policy, HookEvent hookEvent, HookContext context, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue((hookEvent, context));
+        return Task.FromResult(Answer(hookEvent, context));
+    }
+
+    public void Notify(StreamPolicy policy, HookEvent hookEvent, HookContext context) => Calls.Enqueue((hookEvent, context));
 }

@@ -114,19 +114,4 @@ public sealed class StreamHubPolicyTests : IAsyncDisposable
             await _hub.DisposeAsync();
         }
     }
-
-    private sealed class ScriptedHooks : IStreamHooks
-    {
-        public Func<HookEvent, HookContext, HookDecision> Answer { get; set; } = (_, _) => new HookDecision(true, null, false);
-
-        public ConcurrentQueue<(HookEvent Event, HookContext Context)> Calls { get; } = new();
-
-        public Task<HookDecision> DecideAsync(StreamPolicy policy, HookEvent hookEvent, HookContext context, CancellationToken cancellationToken)
-        {
-            Calls.Enqueue((hookEvent, context));
-            return Task.FromResult(Answer(hookEvent, context));
-        }
-
-        public void Notify(StreamPolicy policy, HookEvent hookEvent, HookContext context) => Calls.Enqueue((hookEvent, context));
-    }
 }
