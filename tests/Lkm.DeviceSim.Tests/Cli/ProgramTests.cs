@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using Lkm.DeviceSim.Tests.Support;
+using Lkm.Testing;
 
 namespace Lkm.DeviceSim.Tests.Cli;
 
@@ -54,5 +57,34 @@ public sealed class ProgramTests
 
         Assert.Equal(1, code);
         Assert.Contains("ffmpeg not found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tcp_listen_prints_the_bound_port_on_stdout_and_sends_when_dialled()
+    {
+        string ffmpeg = ExternalTools.Require("ffmpeg", "the CLI's tcp-listen test runs it");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "lkm-devicesim.dll"), "gb28181", "--input", "lavfi:testsrc=size=160x120:rate=25",
+            "--video", "h264", "--audio", "none", "--transport", "tcp-listen", "--listen", "127.0.0.1:0", "--duration", "1", "--speed", "0", "--ssrc", "31", "--ffmpeg", ffmpeg })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cts = new CancellationTokenSource(DeviceRun.Timeout);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        string? line = await process.StandardOutput.ReadLineAsync(cts.Token);
+        Assert.NotNull(line);
+        Assert.Matches("^listening [0-9]+$", line);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", int.Parse(line["listening ".Length..], System.Globalization.CultureInfo.InvariantCulture), cts.Token);
+        var capture = new RtpCapture();
+        await RtpCapture.ReadRfc4571Async(client.GetStream(), capture, cts.Token);
+        await process.WaitForExitAsync(cts.Token);
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains("accepted a connection", await stderr, StringComparison.Ordinal);
+        var frames = RtpChecks.Demux(RtpChecks.CheckStream(capture.Packets, 31, capture.Packets.Count(p => p.Header.Marker)));
+        Assert.InRange(frames.Count, 20, 25);
     }
 }

@@ -25,7 +25,7 @@ internal static class GbCommand
         }
 
         var first = plan.Devices[0];
-        log.WriteLine($"gb28181: {plan.Devices.Count} device(s), {first.Transport} "
+        log.WriteLine($"gb28181: {plan.Devices.Count} device(s), {Name(first.Transport)} "
             + (first.Transport == GbTransport.TcpListen ? $"listening on {first.Listen}" : $"to {first.Target}")
             + $", ssrc {first.Ssrc}{(plan.Devices.Count > 1 ? "+i" : "")}, PT {first.PayloadType}"
             + (plan.Playback.Duration is TimeSpan d ? $", {d.TotalSeconds:0.###} s" : plan.Playback.Loop ? ", looping until stopped" : ""));
@@ -58,6 +58,13 @@ internal static class GbCommand
 
         return 0;
     }
+
+    private static string Name(GbTransport transport) => transport switch
+    {
+        GbTransport.Tcp => "tcp",
+        GbTransport.TcpListen => "tcp-listen",
+        _ => "udp",
+    };
 
     /// <summary>The ffmpeg executable's path: as given when it has a slash, else looked up in PATH.</summary>
     internal static string ResolveFfmpeg(string ffmpeg)

@@ -110,8 +110,9 @@ internal static class PsPackProducer
                 return;
             }
 
-            // The next pass starts one frame after the end of this one.
-            offset = Math.Max(lastVideo == long.MinValue ? offset : lastVideo + videoStep, lastAudio == long.MinValue ? offset : lastAudio + audioStep);
+            // The next pass starts one video frame after this one's last (one audio frame after it without video), so
+            // the video keeps its frame rate across the loop.
+            offset = lastVideo != long.MinValue ? lastVideo + videoStep : lastAudio + audioStep;
         }
     }
 

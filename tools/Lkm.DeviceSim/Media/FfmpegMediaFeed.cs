@@ -164,7 +164,7 @@ public sealed class FfmpegMediaFeed : MediaFeed
         {
             if (!string.IsNullOrWhiteSpace(e.Data))
             {
-                source.LastError = e.Data;
+                source.FirstError ??= e.Data; // the first line says why; later ones are hints
                 _log.WriteLine($"ffmpeg ({name}): {e.Data}");
             }
         };
@@ -180,7 +180,7 @@ public sealed class FfmpegMediaFeed : MediaFeed
                 {
                     // Let the stderr reader catch up so the message says why.
                     await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-                    error = new FfmpegException($"ffmpeg ({name}) exited with code {process.ExitCode}: {source.LastError ?? "no message"}");
+                    error = new FfmpegException($"ffmpeg ({name}) exited with code {process.ExitCode}: {source.FirstError ?? "no message"}");
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -270,7 +270,7 @@ public sealed class FfmpegMediaFeed : MediaFeed
 
         public Task Pump { get; set; } = Task.CompletedTask;
 
-        public volatile string? LastError;
+        public volatile string? FirstError;
 
         public async Task StopAsync()
         {
