@@ -12,6 +12,7 @@ namespace Lkm.DeviceSim.Gb;
 public sealed class GbDeviceGroup
 {
     private const int ReadAheadPacks = 128;
+    private const int MaxDevicesLogged = 16;
 
     private readonly MediaFeed _feed;
     private readonly PlaybackOptions _playback;
@@ -25,7 +26,11 @@ public sealed class GbDeviceGroup
         _feed = feed;
         _playback = playback ?? new PlaybackOptions();
         _log = log ?? TextWriter.Null;
-        Devices = devices.Select(options => new GbDevice(options, log: _log)).ToArray();
+        var list = devices.ToList();
+
+        // Per-device lines (connected, listening) only for a few devices; for a load run the summary says it.
+        var deviceLog = list.Count <= MaxDevicesLogged ? _log : TextWriter.Null;
+        Devices = list.Select(options => new GbDevice(options, log: deviceLog)).ToArray();
         if (Devices.Count == 0)
         {
             throw new ArgumentException("a group needs at least one device", nameof(devices));
@@ -54,6 +59,10 @@ public sealed class GbDeviceGroup
             // Decode and mux ahead while the devices connect (or wait to be dialled).
             producer = Task.Run(() => PsPackProducer.RunAsync(feed, playback, packs.Writer, stop.Token), CancellationToken.None);
             await Task.WhenAll(devices.Select(d => d.OpenAsync(stop.Token))).ConfigureAwait(false);
+            if (devices.Count > MaxDevicesLogged)
+            {
+                log.WriteLine($"{devices.Count} devices ready ({devices[0].Options.Transport})");
+            }
 
             var pending = new List<Task>();
             clock.Restart();
