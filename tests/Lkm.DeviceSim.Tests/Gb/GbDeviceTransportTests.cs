@@ -104,4 +104,17 @@ public sealed class GbDeviceTransportTests
         Assert.InRange(elapsed.TotalSeconds, 1.5, 4.0);
         Assert.Equal(device.PacketsSent, capture.Packets.Count);
     }
+
+    [Fact]
+    public async Task A_refused_tcp_connection_fails_the_run_naming_the_target()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = (System.Net.IPEndPoint)listener.LocalEndpoint;
+        listener.Stop();
+        var device = new GbDevice(new GbDeviceOptions { Transport = GbTransport.Tcp, Target = closed }, SyntheticMedia.Feed(0.2), Unpaced);
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => device.RunAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(closed.ToString(), ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -129,7 +129,15 @@ public sealed class GbDevice : IAsyncDisposable
         {
             case GbTransport.Tcp:
                 _socket = new Socket(Options.Target!.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await _socket.ConnectAsync(Options.Target, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _socket.ConnectAsync(Options.Target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException ex)
+                {
+                    throw new IOException($"ssrc {Options.Ssrc}: cannot connect to {Options.Target}: {ex.Message}", ex);
+                }
+
                 _log.WriteLine($"ssrc {Options.Ssrc}: connected to {Options.Target} from {_socket.LocalEndPoint}");
                 break;
             case GbTransport.TcpListen:
