@@ -168,7 +168,23 @@ internal sealed class ForwardTarget : ISink
 
         CloseReason = reason;
         _queue?.Writer.TryComplete();
-        Volatile.Read(ref _socket)?.Dispose();
+        if (Volatile.Read(ref _socket) is { } socket)
+        {
+            try
+            {
+                // A FIN the platform can tell from a crash, rather than the reset a bare close with pending I/O gives.
+                if (socket.SocketType == SocketType.Stream && socket.Connected)
+                {
+                    socket.Shutdown(SocketShutdown.Both);
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            socket.Dispose();
+        }
+
         _completion.TrySetResult();
     }
 

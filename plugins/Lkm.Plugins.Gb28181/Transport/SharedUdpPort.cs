@@ -15,7 +15,7 @@ internal sealed partial class SharedUdpPort(GbSourceTable sources, ILogger logge
 {
     private static readonly long LogInterval = 10_000;
 
-    private long _lastLogged = long.MinValue;
+    private long _lastLogged = -LogInterval; // the first drop is logged at once
     private long _unloggedDrops;
 
     /// <summary>Datagrams dropped: unknown SSRC, or too short to carry one.</summary>
