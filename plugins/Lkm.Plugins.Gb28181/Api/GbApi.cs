@@ -202,6 +202,7 @@ internal sealed partial class GbApi(
                 ["gaps"] = source.Receiver?.Gaps ?? 0,
                 ["dropped_frames"] = demuxer?.DroppedFrames ?? 0,
                 ["ps_errors"] = demuxer?.Errors ?? 0,
+                ["ps_resyncs"] = demuxer?.Resyncs ?? 0,
                 ["forwards"] = forwards,
             });
         }

@@ -170,6 +170,12 @@ internal sealed partial class GbSource
 
                 _ = AuthorizeAsync(reordered: tcpSender is null);
             }
+            else if (header.Ssrc != _lockedSsrc && Ssrc != 0 && header.Ssrc == Ssrc)
+            {
+                // The first "packet" was a stray that parsed as RTP: the SSRC the source was created with wins.
+                Log.SsrcRelocked(_logger, Id, _lockedSsrc, Ssrc);
+                _lockedSsrc = Ssrc;
+            }
             else if (header.Ssrc != _lockedSsrc)
             {
                 Dropped++;
@@ -365,6 +371,9 @@ internal sealed partial class GbSource
 
         [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "GB28181 stream {StreamId}: the device sends SSRC {Ssrc}, not the {Expected} it was created with; accepted")]
         public static partial void SsrcDiffers(ILogger logger, string streamId, uint ssrc, uint expected);
+
+        [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "GB28181 stream {StreamId}: packets of SSRC {Ssrc}, the one it was created with, arrive after a first packet of SSRC {Stray}: following {Ssrc}")]
+        public static partial void SsrcRelocked(ILogger logger, string streamId, uint stray, uint ssrc);
 
         [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "GB28181 stream {StreamId}: closing its transport failed")]
         public static partial void TransportCloseFailed(ILogger logger, string streamId, Exception exception);
