@@ -92,15 +92,23 @@ public sealed class PsDemuxer : IDisposable
     /// </summary>
     public void MarkLoss()
     {
+        bool cutUnit = _end > _start;
         _start = _end = 0;
         _awaitPack = true;
+        bool counted = false;
         foreach (var pending in _pending)
         {
             if (pending is { Active: true })
             {
                 pending.Reset();
                 DroppedFrames++;
+                counted = true;
             }
+        }
+
+        if (cutUnit && !counted)
+        {
+            DroppedFrames++; // the frame whose first unit was still being read
         }
     }
 
