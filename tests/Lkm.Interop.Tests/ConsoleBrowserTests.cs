@@ -44,13 +44,7 @@ public sealed class ConsoleBrowserTests
 
         using var profile = new TempDir(); // a fresh user-data-dir
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
+        await using var browser = await LaunchAsync(playwright, profile);
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
@@ -93,4 +87,46 @@ public sealed class ConsoleBrowserTests
         var sinks = await api.DataAsync("/api/v1/sink/list", new { source = "live/browser" });
         Assert.Equal(kind == "HTTP-FLV" ? "flv" : "ws-flv", Assert.Single(sinks.EnumerateArray()).GetProperty("protocol").GetString());
     }
+
+    [Fact]
+    public async Task Console_lists_a_gb28181_source_with_its_counters_and_plays_it()
+    {
+        RequireChromium();
+        await using var server = await Gb28181.GbServer.StartAsync();
+        int port = await server.CreateAsync("34020000001320000009/34020000001320000009", "udp", 7);
+        await server.CreateAsync("gb/waiting", "passive", 8);
+        await using var camera = Gb28181.SimulatedCamera.Start(Gb28181.SimulatedCamera.Udp(port, 7));
+        await server.WaitLiveAsync("34020000001320000009/34020000001320000009");
+
+        using var profile = new TempDir();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, profile);
+        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{server.Host.HttpPort}/");
+
+        var gbRow = page.Locator("#gb28181 tr[data-gb-source='34020000001320000009/34020000001320000009']");
+        await gbRow.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector(\"#gb28181 tr[data-gb-source='34020000001320000009/34020000001320000009'] td:nth-child(3)\").textContent === 'live'",
+            null, new PageWaitForFunctionOptions { Timeout = 8_000 });
+        string cells = await gbRow.InnerTextAsync();
+        Assert.Contains("udp", cells, StringComparison.Ordinal);
+        Assert.Contains($"{port}", cells, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:", cells, StringComparison.Ordinal); // the device's address
+        Assert.Contains("waiting", await page.Locator("#gb28181 tr[data-gb-source='gb/waiting']").InnerTextAsync(), StringComparison.Ordinal);
+
+        var streamRow = page.Locator("#streams tr[data-stream='34020000001320000009/34020000001320000009']");
+        Assert.Contains("28181", await streamRow.InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("button[data-play='HTTP-FLV'][data-stream='34020000001320000009/34020000001320000009']").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('player').currentTime > 2", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        Assert.StartsWith("playing avc1.", await page.Locator("#player-status").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    private static Task<IBrowserContext> LaunchAsync(IPlaywright playwright, TempDir profile) =>
+        playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
 }

@@ -144,7 +144,29 @@
       el("td", {}, p.name), el("td", {}, `${p.version} (#${p.generation})`),
       el("td", { class: stateClass[p.state] || "muted", title: p.reason || "" }, p.reason && p.state !== "running" ? `${p.state}: ${p.reason}` : p.state),
       el("td", {}, p.live_sessions),
-      el("td", {}, p.listeners.map(l => `${l.name} ${l.transport || "tcp"} ${l.address}:${l.port}`).join(", ")), el("td", { class: "url" }, p.assembly_path))));
+      el("td", {}, listenerText(p.listeners)), el("td", { class: "url" }, p.assembly_path))));
+  }
+
+  // A plugin with a port per source (GB28181) may hold hundreds: a count beyond a few.
+  function listenerText(listeners) {
+    const shown = listeners.slice(0, 4).map(l => `${l.name} ${l.transport || "tcp"} ${l.address}:${l.port}`);
+    if (listeners.length > 4) shown.push(`… ${listeners.length - 4} more`);
+    return shown.join(", ");
+  }
+
+  // GB28181 sources as the plugin's own API lists them (sources wait for their device here before they are streams).
+  function renderGb28181(list) {
+    const section = document.getElementById("gb28181-section");
+    section.hidden = !list;
+    if (!list) return;
+    document.getElementById("gb28181-totals").textContent =
+      `${list.mode}, ports ${list.ports} (${list.ports_in_use} in use), ${list.unknown_ssrc_datagrams} datagrams of unknown SSRC dropped`;
+    const stateClass = { live: "live", waiting: "waiting", authorizing: "waiting" };
+    document.querySelector("#gb28181 tbody").replaceChildren(...list.sources.map(s => el("tr", { "data-gb-source": s.source },
+      el("td", {}, s.source), el("td", {}, s.setup), el("td", { class: stateClass[s.state] || "muted" }, s.state),
+      el("td", {}, s.port), el("td", {}, s.ssrc), el("td", {}, s.remote || ""), el("td", {}, s.packets),
+      el("td", {}, s.lost + s.gaps), el("td", {}, s.reordered), el("td", {}, s.dropped_frames),
+      el("td", {}, s.forwards.map(f => `${f.sink} ${f.setup} ${f.remote || ""} ssrc ${f.ssrc}`).join(", ")))));
   }
 
   async function refresh() {
@@ -159,8 +181,10 @@
       const sinksById = new Map();
       await Promise.all([...expanded].filter(id => stats.items.some(s => s.id === id))
         .map(async id => sinksById.set(id, await api("/api/v1/sink/list", { source: id }))));
+      const gb = plugins.some(p => p.name === "gb28181" && p.state === "running") ? await api("/api/v1/gb28181/source/list") : null;
       renderStreams(stats, sinksById);
       renderPlugins(plugins);
+      renderGb28181(gb);
       showError(null);
     } catch (e) {
       showError(e);
