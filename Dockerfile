@@ -40,8 +40,9 @@ RUN apt-get update \
  && apt-get purge -y libcap2-bin && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 # The images' non-root user (app, uid 1654); the app folder stays root-owned and read-only to it.
 USER $APP_UID
-# RTMP, HTTP (HTTP-FLV, WS-FLV, API, /metrics, console), RTSP (later).
-EXPOSE 1935 8080 554
+# RTMP, HTTP (HTTP-FLV, WS-FLV, API, /metrics, console), RTSP (later), GB28181 RTP (a port per source, UDP
+# and TCP: publish the range, e.g. -p 50000-50100:50000-50100/udp, or run with --network host for thousands).
+EXPOSE 1935 8080 554 50000-60000/udp 50000-60000/tcp
 # SIGTERM (docker stop) stops the host gracefully: listeners first, then the plugins, exit code 0.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/app/Lkm.Host"]

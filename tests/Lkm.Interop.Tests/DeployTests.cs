@@ -213,7 +213,7 @@ public sealed class DeployTests
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", from[0], StringComparison.Ordinal);
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0", from[^1], StringComparison.Ordinal);
         string expose = Assert.Single(lines, l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
-        Assert.Equal(["1935", "554", "8080"], expose.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Order(StringComparer.Ordinal));
+        Assert.Equal(["1935", "50000-60000/tcp", "50000-60000/udp", "554", "8080"], expose.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Order(StringComparer.Ordinal));
         string user = lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.DoesNotContain("root", user, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("setcap cap_net_bind_service=+ep /app/Lkm.Host", StringComparison.Ordinal));
