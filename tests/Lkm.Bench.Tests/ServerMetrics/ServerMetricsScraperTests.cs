@@ -42,8 +42,9 @@ public sealed class ServerMetricsScraperTests
         Assert.Equal(0, gc.Gen1Collections);
         Assert.Equal(5, gc.PauseMs);
         Assert.Equal(8, gc.AllocatedMiB);
-        Assert.InRange(gc.Seconds!.Value, 0.8, 1.5);
-        Assert.InRange(gc.AllocatedMiBPerSecond!.Value, 8 / 1.5, 8 / 0.8);
+        // The scrapes are late when the machine is busy (the window is timed between the scrapes' answers): loose bounds.
+        Assert.InRange(gc.Seconds!.Value, 0.5, 2.0);
+        Assert.InRange(gc.AllocatedMiBPerSecond!.Value, 8 / 2.0, 8 / 0.5);
     }
 
     [Fact]
