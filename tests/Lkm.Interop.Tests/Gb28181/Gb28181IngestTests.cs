@@ -35,6 +35,7 @@ public sealed class Gb28181IngestTests(GbMultiPortHost fixture) : IClassFixture<
         await using var camera = SimulatedCamera.Start(SimulatedCamera.Udp(port, 110000001));
         await Server.WaitLiveAsync(id);
         await Server.AssertPlaysAsync(id, "h264", 320, 240, "aac", 8000);
+        Ffprobe.AssertStreams(await Ffprobe.ProbeAsync(Server.Host.RtmpUrl(id)), "h264", 320, 240, "aac", 8000); // and over RTMP
 
         var row = (await Server.GbRowAsync(id))!.Value;
         Assert.Equal("live", row.GetProperty("state").GetString());
