@@ -18,7 +18,7 @@
 # live instead (the simulator's --video h264 --video-bitrate 936), which costs a good part of a core at 720p.
 # Environment: LKM_BENCH_CACHE (default ~/.cache/lkm-bench), LKM_BENCH_HTTP_PORT (18480), LKM_BENCH_RTMP_PORT (19435),
 # LKM_BENCH_GB_PORTS (50000-60000, or the single port), LKM_BENCH_CONFIGURATION (Release), LKM_BENCH_SKIP_BUILD=1,
-# INGEST_WINDOW (10).
+# INGEST_WINDOW (10), SIM_PROCESSES (1: simulator processes the devices are split over).
 set -euo pipefail
 
 SOURCES=500
@@ -134,28 +134,31 @@ sample() { # name
     {
         echo "time $(date +%s.%N)"
         echo "server $(cpu_ticks "$LKM_PID")"
-        echo "sim $(cpu_ticks "$SIM_PID")"
+        echo "sim $(for pid in "${SIM_PIDS[@]}"; do cpu_ticks "$pid"; done | awk '{ s += $1 } END { print s + 0 }')"
         echo "packets $packets"
         echo "allocated $(metric "$m" lkm_gc_allocated_bytes_total)"
         echo "gen0 $(gc_metric "$m" 0)"
         echo "gen1 $(gc_metric "$m" 1)"
         echo "gen2 $(gc_metric "$m" 2)"
         echo "rss $(rss_mib "$LKM_PID")"
+        awk '$1 == "cpu" { print "busy", $2 + $3 + $4 + $7 + $8; print "all", $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat
     } >"$f"
 }
 
 value() { awk -v k="$2" '$1 == k { print $2 }' "$WORK/sample-$1"; }
 
-# window a b: "seconds server-cpu% sim-cpu% datagrams/s bytes/datagram gen0/gen1/gen2" between two samples.
+# window a b: "seconds server-cpu% sim-cpu% datagrams/s bytes/datagram gen0/gen1/gen2 machine-busy%" between two
+# samples (machine busy: the whole machine's non-idle share from /proc/stat, softirq included, 100 = every core).
 window() {
     awk -v hz="$HZ" -v t0="$(value "$1" time)" -v t1="$(value "$2" time)" \
         -v s0="$(value "$1" server)" -v s1="$(value "$2" server)" -v d0="$(value "$1" sim)" -v d1="$(value "$2" sim)" \
         -v p0="$(value "$1" packets)" -v p1="$(value "$2" packets)" -v a0="$(value "$1" allocated)" -v a1="$(value "$2" allocated)" \
         -v g00="$(value "$1" gen0)" -v g01="$(value "$2" gen0)" -v g10="$(value "$1" gen1)" -v g11="$(value "$2" gen1)" \
-        -v g20="$(value "$1" gen2)" -v g21="$(value "$2" gen2)" 'BEGIN {
+        -v g20="$(value "$1" gen2)" -v g21="$(value "$2" gen2)" \
+        -v b0="$(value "$1" busy)" -v b1="$(value "$2" busy)" -v c0="$(value "$1" all)" -v c1="$(value "$2" all)" 'BEGIN {
         t = t1 - t0; p = p1 - p0
-        printf "%.1f %.1f %.1f %.0f %.1f %d/%d/%d\n", t, 100 * (s1 - s0) / hz / t, 100 * (d1 - d0) / hz / t, p / t,
-            (p > 0 ? (a1 - a0) / p : -1), g01 - g00, g11 - g10, g21 - g20 }'
+        printf "%.1f %.1f %.1f %.0f %.1f %d/%d/%d %.0f\n", t, 100 * (s1 - s0) / hz / t, 100 * (d1 - d0) / hz / t, p / t,
+            (p > 0 ? (a1 - a0) / p : -1), g01 - g00, g11 - g10, g21 - g20, (c1 > c0 ? 100 * (b1 - b0) / (c1 - c0) : 0) }'
 }
 
 if port_open "$HTTP_PORT" || port_open "$RTMP_PORT"; then
@@ -221,24 +224,35 @@ for ((i = 0; i < SOURCES; i++)); do
     [ -n "$port" ] || { echo "source/create gb/$i failed: $answer" >&2; exit 1; }
     TARGETS+=("127.0.0.1:$port")
 done
-if [ "$SINGLE_PORT" = 1 ]; then
-    TARGET_ARGS=(--target "${TARGETS[0]}")
-else
-    TARGET_ARGS=(--targets "$(IFS=,; echo "${TARGETS[*]}")")
-fi
 CREATED_RSS="$(rss_mib "$LKM_PID")"
 
 # ---------------------------------------------------------------- devices
 SIM_SECONDS=$((120 + INGEST_WINDOW + SOURCES / RAMP + DURATION))
-log "device simulator: $SOURCES devices, $INPUT_NAME"
-DOTNET_gcServer=0 "${SIM[@]}" gb28181 "${MEDIA[@]}" --loop --duration "$SIM_SECONDS" \
-    "${TARGET_ARGS[@]}" --devices "$SOURCES" --ssrc "$SSRC_BASE" >"$WORK/sim.log" 2>&1 &
-SIM_PID=$!
-PIDS+=("$SIM_PID")
+# SIM_PROCESSES=K splits the devices over K simulator processes (each with its own ffmpeg demux): one process sends
+# every datagram from one loop, and at ~60 000 datagrams/s on this machine it falls behind real time.
+SIM_PROCESSES="${SIM_PROCESSES:-1}"
+log "device simulator: $SOURCES devices in $SIM_PROCESSES process(es), $INPUT_NAME"
+SIM_PIDS=()
+for ((k = 0; k < SIM_PROCESSES; k++)); do
+    first=$((SOURCES * k / SIM_PROCESSES)) count=$((SOURCES * (k + 1) / SIM_PROCESSES - SOURCES * k / SIM_PROCESSES))
+    [ "$count" -gt 0 ] || continue
+    if [ "$SINGLE_PORT" = 1 ]; then
+        target_args=(--target "${TARGETS[0]}")
+    else
+        target_args=(--targets "$(IFS=,; echo "${TARGETS[*]:$first:$count}")")
+    fi
+    "${SIM[@]}" gb28181 "${MEDIA[@]}" --loop --duration "$SIM_SECONDS" \
+        "${target_args[@]}" --devices "$count" --ssrc "$((SSRC_BASE + first))" >"$WORK/sim-$k.log" 2>&1 &
+    SIM_PIDS+=($!)
+    PIDS+=($!)
+done
+SIM_PID="${SIM_PIDS[0]}"
 live=0
 for ((i = 0; i < 60; i++)); do
     sleep 1
-    alive "$SIM_PID" || { echo "the device simulator ended:" >&2; tail -20 "$WORK/sim.log" >&2; exit 1; }
+    for pid in "${SIM_PIDS[@]}"; do
+        alive "$pid" || { echo "a device simulator ended:" >&2; tail -20 "$WORK"/sim-*.log >&2; exit 1; }
+    done
     live="$(curl -sf "$API/gb28181/source/list" | jq '[.data.sources[] | select(.state == "live" and .packets > 0)] | length')"
     [ "$live" -lt "$SOURCES" ] || break
 done
@@ -249,9 +263,9 @@ log "ingest only: ${INGEST_WINDOW}s"
 sample ingest0
 sleep "$INGEST_WINDOW"
 sample ingest1
-read -r I_SECONDS I_CPU I_SIM I_DGRAMS I_BPD I_GC <<<"$(window ingest0 ingest1)"
+read -r I_SECONDS I_CPU I_SIM I_DGRAMS I_BPD I_GC I_BUSY <<<"$(window ingest0 ingest1)"
 I_RSS="$(value ingest1 rss)"
-echo "ingest only: server CPU $I_CPU %, RSS $I_RSS MiB, $I_DGRAMS datagrams/s, $I_BPD B allocated per datagram, GC $I_GC, simulator $I_SIM % (${I_SECONDS}s)" >&2
+echo "ingest only: server CPU $I_CPU %, RSS $I_RSS MiB, $I_DGRAMS datagrams/s, $I_BPD B allocated per datagram, GC $I_GC, simulator $I_SIM %, machine $I_BUSY % busy (${I_SECONDS}s)" >&2
 
 # ---------------------------------------------------------------- players
 RAMP_SECONDS=$(((SOURCES + RAMP - 1) / RAMP))
@@ -271,9 +285,9 @@ code=0
 wait "$SAMPLER_PID" 2>/dev/null || true
 forget_pid "$SAMPLER_PID"
 [ "$code" -eq 0 ] || [ "$code" -eq 3 ] || { echo "the bench failed (exit $code)" >&2; exit 1; }
-read -r S_SECONDS S_CPU S_SIM S_DGRAMS S_BPD S_GC <<<"$(window steady0 steady1)"
+read -r S_SECONDS S_CPU S_SIM S_DGRAMS S_BPD S_GC S_BUSY <<<"$(window steady0 steady1)"
 curl -sf "$API/gb28181/source/list" >"$OUT/sources.json" || true
-stop_pid "$SIM_PID"
+for pid in "${SIM_PIDS[@]}"; do stop_pid "$pid"; done
 stop_pid "$LKM_PID"
 
 # ---------------------------------------------------------------- summary
@@ -287,26 +301,28 @@ LOSS="$(jq '[.data.sources[] | .gaps] | add // 0' "$OUT/sources.json" 2>/dev/nul
 DROPPED="$(jq '[.data.sources[] | .dropped_frames] | add // 0' "$OUT/sources.json" 2>/dev/null || echo -)"
 jq -n --argjson n "$SOURCES" --arg mode "$([ "$SINGLE_PORT" = 1 ] && echo single-port || echo port-per-source)" --arg input "$INPUT_NAME" \
     --argjson expect "$EXPECT_KBPS" --argjson idleRss "$IDLE_RSS" --argjson createdRss "$CREATED_RSS" \
-    --argjson iCpu "$I_CPU" --argjson iRss "$I_RSS" --argjson iSim "$I_SIM" --argjson iDg "$I_DGRAMS" --argjson iBpd "$I_BPD" --arg iGc "$I_GC" \
+    --argjson iCpu "$I_CPU" --argjson iRss "$I_RSS" --argjson iSim "$I_SIM" --argjson iDg "$I_DGRAMS" --argjson iBpd "$I_BPD" --arg iGc "$I_GC" --argjson iBusy "$I_BUSY" --argjson sBusy "$S_BUSY" \
     --argjson sCpu "$S_CPU" --argjson sSim "$S_SIM" --argjson sDg "$S_DGRAMS" --argjson sBpd "$S_BPD" --arg sGc "$S_GC" --argjson sSec "$S_SECONDS" \
     --argjson gaps "${LOSS:-0}" --argjson droppedFrames "${DROPPED:-0}" --slurpfile play "$J" '{
     sources: $n, mode: $mode, input: $input, expectKbps: $expect, idleRssMiB: $idleRss, rssAfterCreateMiB: $createdRss,
-    ingestOnly: { serverCpuPercent: $iCpu, serverRssMiB: $iRss, simulatorCpuPercent: $iSim, datagramsPerSecond: $iDg, allocatedBytesPerDatagram: $iBpd, gc: $iGc },
-    steady: { seconds: $sSec, serverCpuPercent: $sCpu, simulatorCpuPercent: $sSim, datagramsPerSecond: $sDg, allocatedBytesPerDatagram: $sBpd, gc: $sGc },
+    ingestOnly: { serverCpuPercent: $iCpu, serverRssMiB: $iRss, simulatorCpuPercent: $iSim, datagramsPerSecond: $iDg, allocatedBytesPerDatagram: $iBpd, gc: $iGc, machineBusyPercent: $iBusy },
+    steady: { seconds: $sSec, serverCpuPercent: $sCpu, simulatorCpuPercent: $sSim, datagramsPerSecond: $sDg, allocatedBytesPerDatagram: $sBpd, gc: $sGc, machineBusyPercent: $sBusy },
     rtpGaps: $gaps, droppedFrames: $droppedFrames,
     players: { healthy: $play[0].overall.healthy, server: $play[0].server, bench: $play[0].bench, serverGc: $play[0].serverGc,
                firstKeyframeMs: $play[0].overall.firstKeyframeMs, steadyGapMs: $play[0].overall.steadyGapMs } }' >"$OUT/summary.json"
 
 log "summary: $SOURCES GB28181 UDP sources ($([ "$SINGLE_PORT" = 1 ] && echo "one port" || echo "a port each")), one HTTP-FLV player each, ${DURATION}s steady (results in $OUT)"
 {
-    printf '%7s %9s %8s %8s %9s %9s %9s %7s %7s %8s %9s %10s %6s %6s %9s %9s\n' sources healthy "cpu avg%" "rss MiB" "cpu/src%" "KiB/src" \
-        "ingest%" "kf p50" "kf p99" "gap p90" "gc 0/1/2" "B/dgram" "sim%" "bench%" "dgram/s" "rtp gaps"
-    printf '%7s %9s %8s %8s %9s %9s %9s %7s %7s %8s %9s %10s %6s %6s %9s %9s\n' "$SOURCES" "$(q .overall.healthy)/$SOURCES" "$CPU" "$RSS" \
+    printf '%7s %9s %8s %8s %9s %9s %9s %7s %7s %8s %9s %10s %6s %6s %9s %9s %6s\n' sources healthy "cpu avg%" "rss MiB" "cpu/src%" "KiB/src" \
+        "ingest%" "kf p50" "kf p99" "gap p90" "gc 0/1/2" "B/dgram" "sim%" "bench%" "dgram/s" "rtp gaps" "busy%"
+    printf '%7s %9s %8s %8s %9s %9s %9s %7s %7s %8s %9s %10s %6s %6s %9s %9s %6s\n' "$SOURCES" "$(q .overall.healthy)/$SOURCES" "$CPU" "$RSS" \
         "$PER_CPU" "$PER_RSS" "$I_CPU" "$(q .overall.firstKeyframeMs.p50)" "$(q .overall.firstKeyframeMs.p99)" \
         "$(q .overall.steadyGapMs.p90)" \
         "$(q .serverGc.gen0Collections)/$(q .serverGc.gen1Collections)/$(q .serverGc.gen2Collections)" \
-        "$I_BPD/$S_BPD" "$S_SIM" "$(q .bench.cpuAvgPercent)" "$S_DGRAMS" "$LOSS"
+        "$I_BPD/$S_BPD" "$S_SIM" "$(q .bench.cpuAvgPercent)" "$S_DGRAMS" "$LOSS" "$S_BUSY"
     echo "cpu/rss: server over the steady phase (Lkm.Bench --server-pid); KiB/src = (max RSS - idle server's $IDLE_RSS MiB) / N;"
     echo "ingest% = server CPU with the sources and no players; B/dgram = allocated bytes per received datagram, ingest only / with players;"
-    echo "sim% = the device simulator's CPU over the steady phase; gc = the server's collections over the steady phase."
+    echo "sim% = the device simulator's CPU over the steady phase; gc = the server's collections over the steady phase;"
+    echo "dgram/s = datagrams received per second with players (the simulator sends ~$((SOURCES * 143)) when it keeps real time);"
+    echo "busy% = the whole machine's non-idle share over the steady phase (softirq included; 100 = both cores)."
 } | tee "$OUT/summary.txt"
