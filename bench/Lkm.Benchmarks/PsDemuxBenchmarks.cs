@@ -58,7 +58,7 @@ public class PsDemuxBenchmarks
         return _receiver.Frames;
     }
 
-    private static byte[] Nal(byte header, int length)
+    internal static byte[] Nal(byte header, int length)
     {
         var nal = new byte[length];
         new Random(length).NextBytes(nal);

@@ -35,6 +35,10 @@ public sealed partial class ElementaryStreamIngest
     private long _lastArrival;
     private IngestDropReason _loggedDrops;
 
+    // The audio track the last ADTS config set (or found equal), and that config.
+    private MediaTrack? _aacTrack;
+    private (int ObjectType, int RateIndex, int Channels) _aacKey;
+
     /// <summary>
     /// An ingest feeding <paramref name="publisher"/>; <paramref name="format"/> names the container in log lines
     /// (<c>MPEG-TS</c>, <c>MPEG-PS</c>); tracks are complete after <paramref name="probeWindowMs"/> ms of media at the latest.
@@ -179,15 +183,23 @@ public sealed partial class ElementaryStreamIngest
                 continue;
             }
 
-            _tracks.SetAudio(
-                new MediaTrack
-                {
-                    Codec = CodecId.Aac,
-                    CodecConfig = header.ToAudioSpecificConfigBytes(),
-                    SampleRate = header.SampleRate,
-                    Channels = Math.Max(1, header.Channels),
-                },
-                dts);
+            // Every ADTS frame repeats the config: the track (and its config array) is built only when it differs from
+            // the one this header gave last time, not per frame.
+            var aacKey = (header.ObjectType, header.SampleRateIndex, header.ChannelConfiguration);
+            if (_tracks.Audio is null || !ReferenceEquals(_tracks.Audio, _aacTrack) || aacKey != _aacKey)
+            {
+                _tracks.SetAudio(
+                    new MediaTrack
+                    {
+                        Codec = CodecId.Aac,
+                        CodecConfig = header.ToAudioSpecificConfigBytes(),
+                        SampleRate = header.SampleRate,
+                        Channels = Math.Max(1, header.Channels),
+                    },
+                    dts);
+                _aacTrack = _tracks.Audio;
+                _aacKey = aacKey;
+            }
 
             WriteAudioPacket(dts + (index * Aac.SamplesPerFrame * 1000L / header.SampleRate), frame.Payload);
             index++;

@@ -60,6 +60,18 @@ public sealed class GbCommandLineTests
     }
 
     [Fact]
+    public void Video_bitrate_sets_a_near_constant_rate_on_the_re_encode()
+    {
+        var plan = Parse("--input", Lavfi, "--video", "h264", "--video-bitrate", "936", "--target", "127.0.0.1:30000");
+
+        Assert.Equal(936, plan.Feed.VideoBitrateKbps);
+        string args = string.Join(' ', FfmpegArguments.Ts(plan.Feed));
+        Assert.Contains("-c:v libx264", args, StringComparison.Ordinal);
+        Assert.Contains("-b:v 936k -maxrate 936k -bufsize 468k", args, StringComparison.Ordinal);
+        Assert.DoesNotContain("-b:v", string.Join(' ', FfmpegArguments.Ts(Parse("--input", Lavfi, "--video", "h264", "--target", "127.0.0.1:1").Feed)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Input_audio_alone_means_aac()
     {
         Assert.Equal(AudioMode.Aac, Parse("--input", Lavfi, "--input-audio", "lavfi:sine", "--target", "127.0.0.1:1").Feed.Audio);
@@ -124,6 +136,8 @@ public sealed class GbCommandLineTests
     [InlineData("'--audio-delay' needs a number", "--input", Lavfi, "--target", "127.0.0.1:1", "--audio-delay", "-1")]
     [InlineData("'--devices' needs a whole number from 1", "--input", Lavfi, "--target", "127.0.0.1:1", "--devices", "0")]
     [InlineData("'--video' must be copy, h264, h265 or none, not 'vp8'", "--input", Lavfi, "--target", "127.0.0.1:1", "--video", "vp8")]
+    [InlineData("'--video-bitrate' needs '--video h264' or '--video h265'", "--input", Lavfi, "--target", "127.0.0.1:1", "--video-bitrate", "1000")]
+    [InlineData("'--video-bitrate' needs a whole number from 16", "--input", Lavfi, "--target", "127.0.0.1:1", "--video", "h264", "--video-bitrate", "1M")]
     [InlineData("'--audio' must be aac, pcma, pcmu or none, not 'opus'", "--input", Lavfi, "--target", "127.0.0.1:1", "--audio", "opus")]
     [InlineData("'--video none' and '--audio none' leave nothing to send", "--input", Lavfi, "--target", "127.0.0.1:1", "--video", "none", "--audio", "none")]
     [InlineData("'--input': file '/no/such/file.mp4' not found", "--input", "/no/such/file.mp4", "--target", "127.0.0.1:1")]

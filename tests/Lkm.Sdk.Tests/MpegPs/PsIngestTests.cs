@@ -1,3 +1,4 @@
+using Lkm.Sdk.Codecs;
 using Lkm.Sdk.Media;
 using Lkm.Sdk.MpegPs;
 using Lkm.Sdk.MpegTs;
@@ -105,6 +106,28 @@ public sealed class PsIngestTests
         Assert.Equal((CodecId.G711A, 8000, 1), (track.Codec, track.SampleRate, track.Channels));
         Assert.Equal(10, publisher.PacketsOf(track.Index).Count);
         Assert.Equal([0L, 40, 80], publisher.PacketsOf(track.Index).Take(3).Select(p => p.Dts));
+    }
+
+    [Fact]
+    public void Aac_config_repeated_in_every_adts_frame_updates_the_track_only_when_it_changes()
+    {
+        var publisher = new RecordingPublisher();
+        using var ingest = new PsIngest(publisher, NullLogger.Instance, probeWindowMs: 100);
+        for (int i = 0; i < 12; i++)
+        {
+            // Frames 0-5: AAC-LC 44.1 kHz stereo (index 4, config 2); then 48 kHz mono (index 3, config 1).
+            byte[] frame = new byte[7 + 20];
+            AdtsHeader.Write(frame, objectType: 2, sampleRateIndex: i < 6 ? 4 : 3, channelConfiguration: i < 6 ? 2 : 1, payloadLength: 20);
+            ingest.Feed([.. PsBuilder.Pack(i * 1920), .. PsBuilder.Pes(0xC0, i * 1920L, null, frame)]);
+        }
+
+        var track = Assert.Single(publisher.Tracks); // as last updated
+        Assert.Equal((CodecId.Aac, 48000, 1), (track.Codec, track.SampleRate, track.Channels));
+        var update = Assert.Single(publisher.Updates);
+        Assert.Equal((CodecId.Aac, 48000, 1), (update.Codec, update.SampleRate, update.Channels));
+        Assert.Equal(AudioSpecificConfig.Create(2, 48000, 1), update.CodecConfig.ToArray());
+        Assert.Equal(12, publisher.PacketsOf(track.Index).Count);
+        Assert.Equal(0, ingest.Streams.DroppedFrames);
     }
 
     private sealed class PesCollector : ITsPesReceiver

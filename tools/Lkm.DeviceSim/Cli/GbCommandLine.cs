@@ -18,7 +18,7 @@ internal static class GbCommandLine
 
     private static readonly HashSet<string> Valued = new(StringComparer.Ordinal)
     {
-        "--input", "--input-audio", "--video", "--audio", "--duration", "--speed", "--ffmpeg",
+        "--input", "--input-audio", "--video", "--video-bitrate", "--audio", "--duration", "--speed", "--ffmpeg",
         "--transport", "--target", "--targets", "--port-step", "--listen", "--local-port",
         "--ssrc", "--payload-type", "--mtu", "--drop", "--reorder", "--seed", "--audio-delay", "--audio-first", "--devices",
     };
@@ -80,6 +80,12 @@ internal static class GbCommandLine
             "none" => AudioMode.None,
             var other => throw new UsageException($"option '--audio' must be aac, pcma, pcmu or none, not '{other}'"),
         };
+        int? videoBitrate = Integer(Get("--video-bitrate"), "--video-bitrate", 16, 1_000_000);
+        if (videoBitrate is not null && video is not (VideoMode.H264 or VideoMode.H265))
+        {
+            throw new UsageException("option '--video-bitrate' needs '--video h264' or '--video h265' (copy keeps the input's rate)");
+        }
+
         if (video == VideoMode.None && audio == AudioMode.None)
         {
             throw new UsageException("options '--video none' and '--audio none' leave nothing to send");
@@ -90,6 +96,7 @@ internal static class GbCommandLine
             Input = input,
             InputAudio = inputAudio,
             Video = video,
+            VideoBitrateKbps = videoBitrate,
             Audio = audio,
             FfmpegPath = Get("--ffmpeg") ?? "ffmpeg",
         };

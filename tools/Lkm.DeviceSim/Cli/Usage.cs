@@ -14,6 +14,7 @@ internal static class Usage
           --input SRC              file, URL, or lavfi:GRAPH (e.g. lavfi:testsrc=size=320x240:rate=25)   [required]
           --input-audio SRC        take the audio from this input instead (e.g. lavfi:sine=frequency=1000)
           --video MODE             copy (default; H.264/H.265 only) | h264 | h265 (re-encode, 1 s GOP) | none
+          --video-bitrate K        re-encode (h264/h265) at K kbit/s, near constant (default: CRF quality)
           --audio MODE             aac (default when the input has audio) | pcma | pcmu | none
           --loop                   start again at the end (time stamps and sequence numbers go on)
           --duration S             stop after S seconds of media

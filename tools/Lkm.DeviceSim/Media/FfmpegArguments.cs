@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Lkm.DeviceSim.Media;
 
 /// <summary>The ffmpeg command lines of a feed: one MPEG-TS process (video, AAC) and one raw G.711 process.</summary>
@@ -45,6 +47,13 @@ internal static class FfmpegArguments
                     args.AddRange(["-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                         "-force_key_frames", "expr:gte(t,n_forced*1)", "-x265-params", "bframes=0:repeat-headers=1:log-level=error"]);
                     break;
+            }
+
+            if (options.VideoBitrateKbps is int kbps && options.Video is VideoMode.H264 or VideoMode.H265)
+            {
+                string rate = kbps.ToString(CultureInfo.InvariantCulture) + "k";
+                string buffer = (kbps / 2).ToString(CultureInfo.InvariantCulture) + "k";
+                args.AddRange(["-b:v", rate, "-maxrate", rate, "-bufsize", buffer]);
             }
         }
 

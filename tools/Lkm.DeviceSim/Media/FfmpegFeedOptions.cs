@@ -50,6 +50,12 @@ public sealed class FfmpegFeedOptions
     /// <summary>Video handling; default copy.</summary>
     public VideoMode Video { get; init; } = VideoMode.Copy;
 
+    /// <summary>
+    /// Video bit rate of a re-encode (<see cref="VideoMode.H264"/>, <see cref="VideoMode.H265"/>) in kbit/s, held near
+    /// constant (maxrate = the rate, a 0.5 s VBV buffer); null = the encoder's default (quality-based, CRF).
+    /// </summary>
+    public int? VideoBitrateKbps { get; init; }
+
     /// <summary>Audio handling; default AAC when there is audio.</summary>
     public AudioMode Audio { get; init; } = AudioMode.Auto;
 
